@@ -1,0 +1,86 @@
+"""One benchmark row: one game, all its seeds, in one worker process."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autoharness.arena.catalogue import game_info, num_players
+
+COLUMNS = [
+    "game", "players", "status", "harness", "agent", "legal_rate", "actions", "illegal_actions",
+    "episodes_finished", "false_accepts", "false_rejects", "false_reject_rate", "stress_checks",
+    "harness_failures", "engine_errors", "retries", "fallbacks", "unwrapped_legal_rate",
+    "paper_llm_calls", "elapsed_s", "error",
+]
+
+
+@dataclass(frozen=True)
+class GameTask:
+    game: str
+    seeds: tuple[int, ...]
+    steps: int
+    agent: str = "harness"  # harness | noisy:P | provider/model
+    harness: str = "auto"  # auto (the library's) | none | a file path
+    stress_positions: int = 300
+    timeout: float = 1.0
+
+
+def _base_row(task: GameTask) -> dict[str, Any]:
+    info = game_info(task.game)
+    return {"game": task.game, "players": num_players(task.game), "agent": task.agent,
+            "paper_llm_calls": info.paper_llm_calls if info else None, "retries": 0,
+            "fallbacks": 0}
+
+
+def _harness_file(task: GameTask) -> Path | None:
+    if task.harness not in ("auto", "none"):
+        return Path(task.harness)
+    from autoharness.harness.library import find_harness
+
+    return find_harness(task.game)
+
+
+def run_game(task: GameTask) -> dict[str, Any]:
+    """Benchmark one game; never raises: a broken harness or engine becomes the row's status."""
+    row = _base_row(task)
+    started = time.perf_counter()
+    try:
+        if task.agent == "harness":
+            row.update(_run_harness_agent(task))
+        else:
+            from autoharness.bench.wrapped import run_wrapped_agent
+
+            row.update(run_wrapped_agent(task))
+    except Exception as error:  # recorded, and the benchmark goes on
+        row.update(status="error", error=f"{type(error).__name__}: {error}",
+                   traceback=traceback.format_exc(limit=4))
+    row["elapsed_s"] = round(time.perf_counter() - started, 2)
+    return row
+
+
+def _run_harness_agent(task: GameTask) -> dict[str, Any]:
+    from autoharness.harness.checks import check_source
+    from autoharness.harness.runtime import SandboxedHarness
+    from autoharness.harness.verify import verify
+
+    if task.harness == "none":
+        return {"status": "skipped", "error": "the harness agent needs a harness"}
+    path = _harness_file(task)
+    if path is None:
+        return {"status": "missing", "error": "no harness serves this game"}
+    source = path.read_text()
+    problems = check_source(source)
+    if problems:
+        return {"status": "broken", "harness": path.name, "error": str(problems[0])}
+    with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0) as harness:
+        report = verify(task.game, harness, task.seeds, task.steps,
+                        stress_positions=task.stress_positions)
+    figures = report.figures()
+    figures.pop("game")
+    figures.pop("elapsed_s")
+    status = "ok" if report.harness_failures == 0 else "harness_failures"
+    return {"status": status, "harness": path.name, **figures}

@@ -1,0 +1,49 @@
+"""Writing the learned harness with a truthful card: model, budget spent, verified figures."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from autoharness.harness.card import read_card, write_card
+from autoharness.learn.config import LearnConfig
+from autoharness.learn.loop import LearnResult
+
+
+def learned_card_source(result: LearnResult, config: LearnConfig) -> str:
+    """The best candidate's source with PROVENANCE and VERIFIED filled in from the run."""
+    if result.best_source is None:
+        raise ValueError("the run has no evaluated candidate to save")
+    card = read_card(result.best_source)
+    card.games = [config.game]
+    card.provenance = {
+        "method": "learned",
+        "model": config.model,
+        "llm_calls": result.llm_calls,
+        "tokens": {"input": result.usage.input_tokens, "output": result.usage.output_tokens,
+                   "thinking": result.usage.thinking_tokens},
+        "cost_usd": None if result.cost_usd is None else round(result.cost_usd, 4),
+        "env_steps": result.engine_steps,
+        "run": result.run.name,
+        "stop_reason": result.stop_reason,
+    }
+    confirmation = result.confirmation
+    if confirmation:
+        first, last = confirmation["seeds"]
+        card.verified = {config.game: {
+            "command": (f"autoharness verify {config.game} --seeds {first}-{last} "
+                        f"--steps {config.steps} --stress-positions {config.probe_positions}"),
+            "date": datetime.date.today().isoformat(),
+            **{k: confirmation[k] for k in ("legal_rate", "actions", "illegal_actions",
+                                            "false_accepts", "false_rejects", "stress_checks",
+                                            "harness_failures") if k in confirmation},
+        }}
+    else:
+        card.verified = {}
+    return write_card(result.best_source, card)
+
+
+def save_harness(result: LearnResult, config: LearnConfig, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(learned_card_source(result, config))
+    return out

@@ -1,0 +1,101 @@
+"""How many engine interactions per second does the learning loop get through?
+
+For each game, with the library harness as the candidate and everything in one run:
+  raw      — the unwrapped engine stepping the same actions (no observations, no checks);
+  rollout  — the rollout engine (``arena.rollout.play``) driving the sandboxed harness, lanes in
+             lockstep, one batched harness call per round;
+  loop     — the loop's evaluation of a candidate (``learn.evaluate``): the same rollouts plus the
+             verifier probed with the stress mix, each probe a step of an engine copy.
+Interactions are actions played plus oracle checks. Ratios are against the rollout engine and
+against the raw engine, measured in the same run.
+
+    python eval/bench_learn.py [--games TicTacToe-v0,Chess-v0] [--envs 10] [--steps 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import pandas as pd
+import textarena as ta
+
+from autoharness.arena.catalogue import num_players
+from autoharness.arena.env import _innermost
+from autoharness.arena.hints import env_overrides
+from autoharness.arena.rollout import episode_seed, play
+from autoharness.harness.library import find_harness
+from autoharness.harness.runtime import SandboxedHarness
+from autoharness.harness.verify import harness_policy
+from autoharness.learn.config import LearnConfig
+from autoharness.learn.evaluate import evaluate
+
+DEFAULT_GAMES = ["TicTacToe-v0", "ConnectFour-v0", "Chess-v0", "Othello-v0", "Poker-v0",
+                 "2048-v0", "Nim-v0", "Battleship-v0"]
+
+
+def bench_game(game: str, envs: int, steps: int) -> dict:
+    source = find_harness(game).read_text()
+    seeds = list(range(envs))
+    with SandboxedHarness(source, name=game, seed=0) as harness:
+        started = time.perf_counter()
+        records = list(play(game, seeds, steps, harness_policy(harness)))
+        rollout_s = time.perf_counter() - started
+    raw_s = replay_raw(game, records)
+    config = LearnConfig(game=game, model="none", envs=envs, steps=steps)
+    started = time.perf_counter()
+    result = evaluate(source, config, seeds, name=game)
+    loop_s = time.perf_counter() - started
+    return {
+        "game": game, "actions": len(records),
+        "raw_steps_per_s": len(records) / raw_s,
+        "rollout_steps_per_s": len(records) / rollout_s,
+        "loop_interactions_per_s": result.engine_steps / loop_s,
+        "loop_actions": result.figures["actions"],
+        "loop_oracle_checks": result.figures["stress_checks"],
+    }
+
+
+def replay_raw(game: str, records) -> float:
+    """Seconds the bare engine takes for the same episodes and actions."""
+    episodes: dict[tuple[int, int], list[str]] = {}
+    for record in records:
+        episodes.setdefault((record.seed, record.episode), []).append(record.action)
+    overrides = env_overrides(game)
+    players = num_players(game)
+    elapsed = 0.0
+    for (seed, episode), actions in episodes.items():
+        env = _innermost(ta.make(game, **overrides))
+        started = time.perf_counter()
+        env.reset(num_players=players, seed=episode_seed(seed, episode))
+        for action in actions:
+            env.get_observation()
+            try:
+                env.step(action if "[" in action or "]" in action else f"[{action}]")
+            except Exception:  # an engine bug ends the episode, as it does in the rollout
+                break
+        elapsed += time.perf_counter() - started
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--games", default=",".join(DEFAULT_GAMES))
+    parser.add_argument("--envs", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--out", default=None, help="write the table as Markdown here")
+    args = parser.parse_args()
+    rows = [bench_game(game, args.envs, args.steps) for game in args.games.split(",")]
+    table = pd.DataFrame(rows)
+    table["loop_vs_rollout"] = table.loop_interactions_per_s / table.rollout_steps_per_s
+    table["rollout_vs_raw"] = table.rollout_steps_per_s / table.raw_steps_per_s
+    text = table.to_string(index=False, float_format=lambda v: f"{v:,.2f}")
+    print(text)
+    if args.out:
+        with open(args.out, "w") as handle:
+            handle.write(f"# Learning-loop throughput ({args.envs} envs × {args.steps} steps)\n\n"
+                         f"```\n{text}\n```\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""IndianPoker harness: the betting state is replayed from the history.
+
+Each player starts with 100 chips (engine default, not printed) and antes 1 per round ("### Round").
+Moves appear as "Player N -> [move amount]"; each round-end line "(Bankrolls P0:a, P1:b)" resets
+the stacks, and a split pot ("Showdown tie") hands each side its half. With to_call = the highest
+bet this round minus my bet: ``[check]`` needs to_call == 0; ``[bet X]`` needs to_call == 0 and
+X >= 1; ``[call]`` needs to_call > 0; ``[raise X]`` needs to_call > 0 and X >= 1; ``[fold]`` has no
+condition. Then every move must be affordable (bet X, call to_call, raise to_call + X, others 0 <=
+my chips), so a player left at -1 after the ante has no legal move. The engine searches each of
+the five tokens separately and rejects an action matching none or more than one kind (a repeated
+kind is fine); bet/raise need exactly one space before the amount. Unbracketed actions get
+brackets.
+"""
+
+import random
+import re
+
+GAMES = [
+    "IndianPoker-v0", "IndianPoker-v0-short", "IndianPoker-v0-medium", "IndianPoker-v0-long",
+    "IndianPoker-v0-extreme",
+]
+PROVENANCE = {
+    "method": "hand-written",
+    "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
+}
+VERIFIED = {}
+
+STARTING_CHIPS, ANTE = 100, 1
+_ME = re.compile(r"You are Player (\d+) in a game of Indian Poker")
+_EVENT = re.compile(
+    r"^\[GAME\] (?:(### Round)"
+    r"|Player (\d+) -> \[(\w+)(?: (\d+))?\]$"
+    r"|.*\(Bankrolls P0:(-?\d+), P1:(-?\d+)\)$"
+    r"|(Showdown tie))",
+    re.MULTILINE,
+)
+_TOKENS = {
+    "check": re.compile(r"\[check\]", re.I), "fold": re.compile(r"\[fold\]", re.I),
+    "call": re.compile(r"\[call\]", re.I), "bet": re.compile(r"\[bet (\d+)\]", re.I),
+    "raise": re.compile(r"\[raise (\d+)\]", re.I),
+}
+
+
+def _state(obs: str) -> tuple[int, int]:
+    """(chips to call, my chips) by replaying the history."""
+    me = int(_ME.search(obs).group(1))
+    chips, bets, pot = [STARTING_CHIPS, STARTING_CHIPS], [0, 0], 0
+    for new_round, pid, move, amount, bank0, bank1, tie in _EVENT.findall(obs):
+        if new_round:
+            chips = [c - ANTE for c in chips]
+            bets, pot = [0, 0], 2 * ANTE
+        elif bank0:
+            chips = [int(bank0), int(bank1)]
+        elif tie:  # the pot is split, odd chip to Player 1
+            chips = [chips[0] + pot // 2, chips[1] + pot - pot // 2]
+        elif pid:
+            p = int(pid)
+            if move == "bet":
+                pay = int(amount)
+            elif move == "call":
+                pay = max(bets) - bets[p]
+            elif move == "raise":
+                pay = max(bets) + int(amount) - bets[p]
+            else:
+                pay = 0
+            chips[p] -= pay
+            bets[p] += pay
+            pot += pay
+    return bets[1 - me] - bets[me], chips[me]
+
+
+def _parse(action: str) -> tuple[str, int] | None:
+    found = [(name, m) for name, rx in _TOKENS.items() if (m := rx.search(action))]
+    if len(found) != 1:
+        return None
+    name, m = found[0]
+    return name, int(m.group(1)) if name in ("bet", "raise") else 0
+
+
+def _legal(move: str, amount: int, to_call: int, chips: int) -> bool:
+    if move in ("bet", "raise") and amount < 1:
+        return False
+    if move in ("check", "bet") and to_call != 0 or move in ("call", "raise") and to_call == 0:
+        return False
+    # Every move, even check and fold, must be affordable: a broke player (stack below 0 after
+    # the ante) has no legal move at all.
+    cost = {"bet": amount, "call": to_call, "raise": to_call + amount}.get(move, 0)
+    return cost <= chips
+
+
+def _amount(most: int) -> int:
+    """A size in 1..most, mostly small: stacks are short (100) and a busted player is stuck."""
+    r = random.random()
+    if r < 0.5:
+        return random.randint(1, min(most, 5))
+    if r < 0.8:
+        return random.randint(1, min(most, 20))
+    return random.randint(1, most) if r < 0.97 else most
+
+
+def propose_action(obs: str) -> str:
+    to_call, chips = _state(obs)
+    if chips < 0:
+        return "[fold]"  # broke after the ante: nothing is legal
+    options = ["[fold]"] if random.random() < 0.3 else []
+    if to_call == 0:
+        options.append("[check]")
+        if chips >= 1:
+            options.append(f"[bet {_amount(chips)}]")
+    else:
+        if to_call <= chips:
+            options.append("[call]")
+        if to_call + 1 <= chips:
+            options.append(f"[raise {_amount(chips - to_call)}]")
+    return random.choice(options or ["[fold]"])
+
+
+def eval_action(obs: str, action: str) -> bool:
+    if "[" not in action and "]" not in action:
+        action = f"[{action}]"
+    parsed = _parse(action)
+    return parsed is not None and _legal(*parsed, *_state(obs))

@@ -1,0 +1,28 @@
+"""IteratedMatchingPennies harness: every round each player submits heads or tails.
+
+There is no state to read: while the game is on, any action containing ``[heads]``, ``[tails]``,
+``[h]`` or ``[t]`` (case-insensitive, spaces allowed inside the brackets) is legal. An action
+without brackets is wrapped in brackets before it arrives.
+"""
+
+import random
+import re
+
+GAMES = ["IteratedMatchingPennies-v0"]
+PROVENANCE = {
+    "method": "hand-written",
+    "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
+}
+VERIFIED = {}
+
+_CHOICE = re.compile(r"\[\s*(heads|h|tails|t)\s*\]", re.IGNORECASE)
+
+
+def propose_action(obs: str) -> str:
+    return random.choice(["[heads]", "[tails]", "[h]", "[t]"])
+
+
+def eval_action(obs: str, action: str) -> bool:
+    if "[" not in action and "]" not in action:
+        action = f"[{action}]"
+    return bool(_CHOICE.search(action))

@@ -1,0 +1,106 @@
+"""QuantumTicTacToe harness: the position is replayed from the engine's announcements.
+
+A move ``[a,b]`` puts a spooky mark on two different cells 0-8 (row by row); neither may be
+solidified. Every placement ("Player 0 placed their symbol in a superposition between cells (0, 1)
+and (1, 1).") and every collapse ("Superposition resolved. Cell (r, c) is now X.") is announced to
+both players, so the solidified cells are the collapsed ones. The engine deletes spaces from the
+action, then reads the first ``[a,b]``.
+Engine quirk: no draw rule, so a collapse that leaves fewer than two open cells without a line
+leaves a game with no legal move at all. propose_action replays the engine's cycle resolution
+and avoids such moves where it can.
+"""
+
+import random
+import re
+
+GAMES = ["QuantumTicTacToe-v0"]
+PROVENANCE = {
+    "method": "hand-written",
+    "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
+}
+VERIFIED = {}
+
+
+_SOLID = re.compile(r"^\[GAME\] Superposition resolved\. Cell \((\d), (\d)\) is now [XO]\.$", re.M)
+_PLACED = re.compile(r"^\[GAME\] Player (\d) placed their symbol in a superposition between "
+                     r"cells \((\d), (\d)\) and \((\d), (\d)\)\.$", re.M)
+_ACTION = re.compile(r"\[(\d+),(\d+)\]")  # the engine's own regex, applied with spaces removed
+_LINES = [(0, 1, 2), (3, 4, 5), (6, 7, 8), (0, 3, 6), (1, 4, 7), (2, 5, 8), (0, 4, 8), (2, 4, 6)]
+
+
+def _open_cells(obs: str) -> list[int]:
+    solid = {int(r) * 3 + int(c) for r, c in _SOLID.findall(obs)}
+    return [i for i in range(9) if i not in solid]
+
+
+def _replay(obs: str) -> tuple[dict[int, tuple[int, int, int]], list[str]]:
+    """The engine's (superpositions by move id, board), rebuilt from the placements."""
+    spooky: dict[int, tuple[int, int, int]] = {}
+    board = [""] * 9
+    for move_id, (pid, r1, c1, r2, c2) in enumerate(_PLACED.findall(obs)):
+        spooky[move_id] = (int(pid), int(r1) * 3 + int(c1), int(r2) * 3 + int(c2))
+        _resolve(spooky, board)
+    return spooky, board
+
+
+def _resolve(spooky: dict[int, tuple[int, int, int]], board: list[str]) -> None:
+    """The engine's _resolve_cycles: collapse the first cycle its depth-first search finds."""
+    graph: dict[int, list[tuple[int, int]]] = {}
+    for move_id, (_, a, b) in spooky.items():
+        graph.setdefault(a, []).append((b, move_id))
+        graph.setdefault(b, []).append((a, move_id))
+
+    def dfs(node: int, path: list[int], seen: list[int]) -> list[int] | None:
+        if node in path:
+            return seen[path.index(node):]
+        for neighbour, move_id in graph.get(node, []):
+            if move_id not in seen:
+                found = dfs(neighbour, path + [node], seen + [move_id])
+                if found:
+                    return found
+        return None
+
+    for start in graph:
+        cycle = dfs(start, [], [])
+        if cycle:
+            for move_id in cycle:
+                if move_id in spooky:
+                    pid, a, b = spooky.pop(move_id)
+                    cell = a if board[a] == "" else b if board[b] == "" else None
+                    if cell is not None:
+                        board[cell] = "X" if pid == 1 else "O"
+            return
+
+
+def _dead_end(spooky: dict[int, tuple[int, int, int]], board: list[str], pid: int,
+              a: int, b: int) -> bool:
+    """Would move [a,b] leave no legal move and no winner?"""
+    spooky, board = dict(spooky), list(board)
+    spooky[max(spooky, default=-1) + 1] = (pid, a, b)
+    _resolve(spooky, board)
+    won = any(board[x] and board[x] == board[y] == board[z] for x, y, z in _LINES)
+    return not won and board.count("") < 2
+
+
+def propose_action(obs: str) -> str:
+    cells = _open_cells(obs)
+    if len(cells) < 2:
+        return "[0,1]"  # no legal move exists
+    pairs = [(a, b) for a in cells for b in cells if a != b]
+    random.shuffle(pairs)
+    me = re.search(r"You are Player (\d) in Quantum", obs)
+    spooky, board = _replay(obs)
+    pid = int(me.group(1)) if me else 0
+    a, b = next((p for p in pairs if not _dead_end(spooky, board, pid, *p)), pairs[0])
+    return f"[{a},{b}]"
+
+
+def eval_action(obs: str, action: str) -> bool:
+    if "[" not in action and "]" not in action:
+        action = f"[{action}]"
+    match = _ACTION.search(action.replace(" ", ""))
+    if not match:
+        return False
+    a, b = int(match.group(1)), int(match.group(2))
+    cells = _open_cells(obs)
+    return a != b and a in cells and b in cells

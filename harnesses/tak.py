@@ -1,0 +1,231 @@
+"""Tak harness: the last "Current Board:" printed in the observation is the position.
+
+Board cells read ``(n) bottom/.../top`` (pieces like F0, W1, C0; any name starting with F/W/C and
+ending in the owner's digit is a piece); the player's stones and capstones left follow the board.
+Actions are sent as-is (no bracket wrapping). The engine finds ``[place|move (r,c)|() {...}]``,
+quotes every word of the ``{...}`` part and ``ast.literal_eval``s it; this file mirrors that with
+a small literal parser. Rules as the engine checks them (quirks included):
+* place: one target, one piece, on an empty in-board square; the piece's type letter F/W/C needs
+  a stone/capstone left; its last character must be the player's id.
+* move: the source's top piece is the player's; the listed pieces, concatenated in order, equal the
+  top of the source stack (no carry limit). One piece: the first key (even if its list is empty)
+  is the target, orthogonally adjacent and in board; flats and walls cannot land on a wall or a
+  capstone, a capstone cannot land on a capstone (it flattens walls). Several pieces: the i-th key
+  is at Manhattan distance i from the source (no straight-line rule), in board, and is not topped
+  by a wall or a capstone.
+Where the engine raises instead of rejecting (e.g. an empty piece list, a 3-number square) the
+oracle counts the action as accepted, and so does eval_action. Engine bug: every road-winning move
+raises in ``set_winner(player_ids=...)``. Piece lists using escapes or triple quotes are judged
+as well as this small parser allows.
+"""
+
+import random
+import re
+from typing import Any
+
+GAMES = ["Tak-v0", "Tak-v0-medium", "Tak-v0-hard"]
+PROVENANCE = {
+    "method": "hand-written",
+    "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
+}
+VERIFIED = {}
+
+
+_ACTION = re.compile(r"\[(place|move)\s\((\d+,\d+|\s*)\)\s({.*?})\]")  # the engine's own regex
+_WORD = re.compile(r"\b([A-Za-z0-9_]+)\b")
+_ME = re.compile(r"You are Player (\d) in Tak\.")
+_LEFT = re.compile(r"Available Flat Stones: (\d+), Available Capstones: (\d+)")
+
+Board = list[list[list[str]]]
+
+
+# -- the engine's literal_eval of the quoted allocation, in miniature ---------------------------
+class _Bad(Exception):
+    pass
+
+
+def _literal(text: str) -> Any:
+    """Python-literal value of ``text`` (strings, tuples, lists, dicts, sets); _Bad otherwise."""
+    if "\\" in text or "'''" in text or '"""' in text:
+        raise _Bad
+    tokens = re.findall(r"'[^'\n]*'|\"[^\"\n]*\"|[()\[\]{},:]|\s+|.", text)
+    tokens = [t for t in tokens if not t.isspace()]
+    value, end = _parse(tokens, 0)
+    if end != len(tokens):
+        raise _Bad
+    return value
+
+
+def _parse(tokens: list[str], i: int) -> tuple[Any, int]:
+    if i >= len(tokens):
+        raise _Bad
+    tok = tokens[i]
+    if tok[0] in "'\"" and len(tok) >= 2:  # adjacent string literals concatenate
+        parts = []
+        while i < len(tokens) and tokens[i][0] in "'\"" and len(tokens[i]) >= 2:
+            parts.append(tokens[i][1:-1])
+            i += 1
+        return "".join(parts), i
+    closer = {"(": ")", "[": "]", "{": "}"}.get(tok)
+    if closer is None:
+        raise _Bad
+    items: list[Any] = []
+    pairs: list[tuple[Any, Any]] = []
+    i += 1
+    comma = False
+    while tokens[i:i + 1] != [closer]:
+        key, i = _parse(tokens, i)
+        if tok == "{" and tokens[i:i + 1] == [":"] and not items:
+            value, i = _parse(tokens, i + 1)
+            pairs.append((key, value))
+        elif pairs:
+            raise _Bad
+        else:
+            items.append(key)
+        comma = tokens[i:i + 1] == [","]
+        if comma:
+            i += 1
+        elif tokens[i:i + 1] != [closer]:
+            raise _Bad
+    i += 1
+    try:
+        if tok == "(":
+            return (items[0] if len(items) == 1 and not comma else tuple(items)), i
+        if tok == "[":
+            return items, i
+        return (dict(pairs) if pairs or not items else set(items)), i
+    except TypeError:  # unhashable key
+        raise _Bad from None
+
+
+def _allocation(text: str) -> dict[tuple, list[str]] | None:
+    """The engine's _convert_to_dict, or None where it (or literal_eval) fails."""
+    try:
+        parsed = _literal(_WORD.sub(lambda m: f"'{m.group(0)}'", text))
+        return {tuple(int(k) if k.isdigit() else k for k in key): [str(v) for v in value]
+                for key, value in parsed.items()}
+    except Exception:
+        return None
+
+
+# -- the position ----------------------------------------------------------------------------
+def _position(obs: str) -> tuple[int, Board, int, int]:
+    """(player id, board rows of bottom-to-top stacks, stones left, capstones left)."""
+    me = _ME.search(obs)
+    text = obs.rsplit("Current Board:", 1)[-1]
+    board = []
+    for line in text.split("\n"):
+        parts = line.split("|")
+        if len(parts) > 2 and parts[0].strip().isdigit():
+            board.append([cell.split(") ", 1)[1].split("/") if cell.strip() else []
+                          for cell in (p.strip() for p in parts[1:-1])])
+    left = _LEFT.search(text)
+    stones, caps = (int(left.group(1)), int(left.group(2))) if left else (0, 0)
+    return (int(me.group(1)) if me else 0), board, stones, caps
+
+
+# -- the engine's rules ------------------------------------------------------------------------
+def _legal(position: tuple[int, Board, int, int], action: str) -> bool:
+    match = _ACTION.search(action)
+    if not match:
+        return False
+    kind, source_text, allocation_text = match.groups()
+    allocation = _allocation(allocation_text)
+    if allocation is None:
+        return False
+    me, board, stones, caps = position
+    size = len(board)
+    try:
+        if kind == "place":
+            return _legal_place(board, me, stones, caps, allocation)
+        if not source_text.strip():
+            return False
+        sr, sc = map(int, source_text.split(","))
+        return _legal_move(board, me, sr, sc, allocation, size)
+    except (TypeError, ValueError, IndexError):  # the engine raises here before rejecting: the
+        return True  # oracle counts an action the engine did not reject as accepted
+
+
+def _top(board: Board, r: int, c: int) -> str:
+    stack = board[r][c]
+    return stack[-1][0] if stack else ""
+
+
+def _legal_place(board: Board, me: int, stones: int, caps: int, allocation: dict) -> bool:
+    if len(allocation) != 1:
+        return False
+    (row, col), piece = next(iter(allocation.items()))
+    if piece[0][0] == "C" and caps == 0 or piece[0][0] in "FW" and stones == 0:
+        return False
+    if not (0 <= row < len(board) and 0 <= col < len(board)) or len(piece) != 1:
+        return False
+    return not board[row][col] and piece[0][0] in "FWC" and piece[0][-1] == str(me)
+
+
+def _legal_move(board: Board, me: int, sr: int, sc: int, allocation: dict, size: int) -> bool:
+    if sr >= size or sc >= size or not board[sr][sc] or board[sr][sc][-1][-1] != str(me):
+        return False
+    stack = board[sr][sc]
+    pieces = [p for values in allocation.values() for p in values]
+    if pieces != stack[-len(pieces):]:
+        return False
+    mover = stack[-1][0]
+    if len(pieces) == 1:
+        tr, tc = next(iter(allocation))
+        if abs(tr - sr) + abs(tc - sc) != 1 or tr >= size or tc >= size:
+            return False
+        below = _top(board, tr, tc)
+        return not (mover == "C" and below == "C" or mover in "WF" and below in ("W", "C"))
+    for i, (tr, tc) in enumerate(allocation):
+        if abs(tr - sr) + abs(tc - sc) != i + 1 or tr >= size or tc >= size:
+            return False
+        if _top(board, tr, tc) in ("C", "W"):
+            return False
+    return True
+
+
+# -- harness API --------------------------------------------------------------------------------
+_STEPS = ((0, 1), (1, 0), (0, -1), (-1, 0))
+
+
+def _random_move(board: Board, me: int, stones: int, caps: int) -> str | None:
+    size = len(board)
+    empty = [(r, c) for r in range(size) for c in range(size) if not board[r][c]]
+    mine = [(r, c) for r in range(size) for c in range(size)
+            if board[r][c] and board[r][c][-1][-1] == str(me)]
+    kinds = [k for k, ok in (("F", stones), ("W", stones), ("C", caps)) if ok and empty]
+    if kinds and (not mine or random.random() < 0.6):
+        r, c = random.choice(empty)
+        return f"[place () {{({r},{c}): [{random.choice(kinds)}{me}]}}]"
+    if not mine:
+        return None
+    sr, sc = random.choice(mine)
+    stack = board[sr][sc]
+    carry = random.randint(1, len(stack))
+    dr, dc = random.choice(_STEPS)
+    cuts = sorted(random.sample(range(1, carry), random.randint(0, carry - 1)))
+    carried = stack[len(stack) - carry:]  # dropped bottom first, one group per square
+    groups = [carried[a:b] for a, b in zip([0, *cuts], [*cuts, carry], strict=True)]
+    targets = {(sr + dr * (i + 1), sc + dc * (i + 1)): g for i, g in enumerate(groups)}
+    body = ", ".join(f"({r},{c}): [{', '.join(g)}]" for (r, c), g in targets.items())
+    return f"[move ({sr},{sc}) {{{body}}}]"
+
+
+def propose_action(obs: str) -> str:
+    position = _position(obs)
+    me, board, stones, caps = position
+    for _ in range(20):  # mostly random placements and carries, split in every way
+        action = _random_move(board, me, stones, caps)
+        if action and _legal(position, action):
+            return action
+    size = len(board)  # else every placement and one-piece step (one is legal if any move is)
+    squares = [(r, c) for r in range(size) for c in range(size)]
+    simple = [f"[place () {{({r},{c}): [{kind}{me}]}}]" for r, c in squares for kind in "FWC"]
+    simple += [f"[move ({r},{c}) {{({r + dr},{c + dc}): [{board[r][c][-1]}]}}]"
+               for r, c in squares if board[r][c] for dr, dc in _STEPS]
+    legal = [action for action in simple if _legal(position, action)]
+    return random.choice(legal) if legal else f"[place () {{(0,0): [F{me}]}}]"
+
+
+def eval_action(obs: str, action: str) -> bool:
+    return _legal(_position(obs), action)

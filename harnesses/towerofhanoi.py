@@ -1,0 +1,57 @@
+"""TowerOfHanoi harness: the last "Current Board:" block (``A: [3, 2, 1]`` etc.) is the position.
+
+A move is ``[X Y]`` (source, target among A/B/C, any case, optional comma/spaces). The engine
+executes EVERY ``[X Y]`` match in the action in turn, so an action is legal only when each of its
+moves is: the source is non-empty and its top disk is not larger than the target's top disk
+(``[A A]`` on a non-empty tower is accepted: the disk is lifted and put back).
+"""
+
+import random
+import re
+
+GAMES = [
+    "TowerOfHanoi-v0", "TowerOfHanoi-v0-medium", "TowerOfHanoi-v0-hard",
+    "TowerOfHanoi-v0-hardcore", "TowerOfHanoi-v0-extreme",
+]
+PROVENANCE = {
+    "method": "hand-written",
+    "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
+}
+VERIFIED = {}
+
+_TOWER = re.compile(r"^([ABC]): \[([\d, ]*)\]$", re.MULTILINE)
+_MOVE = re.compile(r"\[([ABCabc])\s*,?\s*([ABCabc])\]")
+
+
+def _towers(obs: str) -> dict[str, list[int]]:
+    board = obs.rsplit("Current Board:", 1)[-1]
+    towers = {"A": [], "B": [], "C": []}
+    for name, disks in _TOWER.findall(board)[:3]:
+        towers[name] = [int(d) for d in disks.split(",") if d.strip()]
+    return towers
+
+
+def _ok(towers: dict[str, list[int]], src: str, dst: str) -> bool:
+    return bool(towers[src]) and not (towers[dst] and towers[dst][-1] < towers[src][-1])
+
+
+def propose_action(obs: str) -> str:
+    towers = _towers(obs)
+    moves = [(s, d) for s in "ABC" for d in "ABC" if s != d and _ok(towers, s, d)]
+    src, dst = random.choice(moves) if moves else ("A", "C")
+    return f"[{src} {dst}]"
+
+
+def eval_action(obs: str, action: str) -> bool:
+    if "[" not in action and "]" not in action:
+        action = f"[{action}]"
+    moves = _MOVE.findall(action)
+    if not moves:
+        return False
+    towers = _towers(obs)
+    for src, dst in moves:  # the engine applies them one after another
+        src, dst = src.upper(), dst.upper()
+        if not _ok(towers, src, dst):
+            return False
+        towers[dst].append(towers[src].pop())
+    return True
