@@ -93,6 +93,8 @@ def bench(
                                          help="Positions per game where eval_action is probed."),
     timeout: float = typer.Option(1.0, "--timeout", help="Seconds per harness call."),
     fresh: bool = typer.Option(False, "--fresh", help="Redo games finished by an earlier run."),
+    update_cards: bool = typer.Option(False, "--update-cards",
+                                      help="Record each game's figures in its harness card."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """The legality benchmark: the engine judges every action of every game."""
@@ -111,7 +113,7 @@ def bench(
     config = BenchConfig(games=chosen, seeds=tuple(parse_seeds(seeds)), steps=steps, out=out,
                          agent=agent, harness=harness, jobs=jobs,
                          stress_positions=stress_positions, timeout=timeout, fresh=fresh)
-    run_bench_command(config, as_json)
+    run_bench_command(config, as_json, update_cards)
 
 
 @app.command()

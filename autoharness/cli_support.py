@@ -50,9 +50,10 @@ def is_interactive() -> bool:
 
 @contextlib.contextmanager
 def progress_bar(total: int, description: str, quiet: bool = False):
-    """A rich progress bar on stderr; yields ``advance_to(done)``. Silent when ``quiet``."""
+    """A rich progress bar on stderr; yields ``advance_to(done, note=None)``, where ``note``
+    replaces the default rate column (done per second). Silent when ``quiet``."""
     if quiet:
-        yield lambda done: None
+        yield lambda done, note=None: None
         return
     from rich.console import Console
     from rich.progress import (
@@ -65,15 +66,17 @@ def progress_bar(total: int, description: str, quiet: bool = False):
     )
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn())
+               TextColumn("{task.fields[note]}"), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task(description, total=total, rate="")
+        task = bar.add_task(description, total=total, note="")
         started = time.perf_counter()
 
-        def advance_to(done: int) -> None:
-            if done % 50 == 0 or done == total:
-                rate = done / max(1e-9, time.perf_counter() - started)
-                bar.update(task, completed=done, rate=f"{rate:,.0f} actions/s")
+        def advance_to(done: int, note: str | None = None) -> None:
+            if note is None and done % 50 and done != total:
+                return  # redrawing every action would cost more than the action
+            if note is None:
+                note = f"{done / max(1e-9, time.perf_counter() - started):,.0f}/s"
+            bar.update(task, completed=done, note=note)
 
         yield advance_to
 

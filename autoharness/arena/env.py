@@ -13,8 +13,10 @@ untouched, so a chance game's next state is the one the real step produces.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import io
 import pickle
 import random
 from dataclasses import dataclass
@@ -110,7 +112,8 @@ class GameEnv:
         self._observation: str = ""
         self.done = False
         self.engine_error: str | None = None
-        self._engine.reset(num_players=self.num_players, seed=seed)
+        with contextlib.redirect_stdout(io.StringIO()):  # puzzle generators print their retries
+            self._engine.reset(num_players=self.num_players, seed=seed)
         self._pull_observation()
 
     # -- what the current player sees -------------------------------------------------------

@@ -126,9 +126,34 @@ def to_table(rows: Sequence[dict]) -> pd.DataFrame:
     return table[COLUMNS + extra]
 
 
+READABLE = ["game", "players", "status", "harness", "legal_rate", "actions", "illegal_actions",
+            "false_accepts", "false_rejects", "stress_checks", "harness_failures",
+            "engine_errors", "unwrapped_legal_rate", "retries", "fallbacks", "elapsed_s"]
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """The columns a person reads, as a Markdown table (empty columns left out)."""
+    shown = table[[c for c in READABLE if c in table and table[c].notna().any()]]
+    header = "| " + " | ".join(shown.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in shown.columns) + " |"
+    lines = [header, rule]
+    for row in shown.itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(value) for value in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else f"{value:.4f}".rstrip("0")
+    return str(value)
+
+
 def save_table(table: pd.DataFrame, out: Path) -> list[Path]:
-    written = [out / "results.csv"]
+    written = [out / "results.csv", out / "results.md"]
     table.to_csv(written[0], index=False)
+    written[1].write_text(markdown_table(table))
     try:
         table.to_parquet(out / "results.parquet", index=False)
         written.append(out / "results.parquet")

@@ -36,7 +36,7 @@ def _base_row(task: GameTask) -> dict[str, Any]:
             "fallbacks": 0}
 
 
-def _harness_file(task: GameTask) -> Path | None:
+def harness_file(task: GameTask) -> Path | None:
     if task.harness not in ("auto", "none"):
         return Path(task.harness)
     from autoharness.harness.library import find_harness
@@ -69,7 +69,7 @@ def _run_harness_agent(task: GameTask) -> dict[str, Any]:
 
     if task.harness == "none":
         return {"status": "skipped", "error": "the harness agent needs a harness"}
-    path = _harness_file(task)
+    path = harness_file(task)
     if path is None:
         return {"status": "missing", "error": "no harness serves this game"}
     source = path.read_text()
@@ -83,4 +83,5 @@ def _run_harness_agent(task: GameTask) -> dict[str, Any]:
     figures.pop("game")
     figures.pop("elapsed_s")
     status = "ok" if report.harness_failures == 0 else "harness_failures"
-    return {"status": status, "harness": path.name, **figures}
+    return {"status": status, "harness": path.name, "harness_path": str(path.resolve()),
+            **figures}

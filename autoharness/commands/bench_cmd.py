@@ -33,12 +33,36 @@ def parse_games(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(game_or_exit(name) for name in names))
 
 
-def run_bench_command(config: BenchConfig, as_json: bool) -> None:
+def update_cards(table, config: BenchConfig) -> list[Path]:
+    """Record each measured game's figures in the card of the harness file that served it.
+
+    A benchmark row of the harness agent is exactly ``verify GAME`` with the same seeds, steps
+    and stress positions (same code path, same seeds for the harness and the probe), so the card
+    names that command."""
+    from autoharness.commands.verify_cmd import card_figures
+    from autoharness.harness.card import read_card, write_card
+
+    written = []
+    rows = table[table.status.isin(["ok", "harness_failures"]) & table.harness_path.notna()]
+    for path_text, group in rows.groupby("harness_path"):
+        path = Path(path_text)
+        source = path.read_text()
+        card = read_card(source)
+        for row in group.to_dict(orient="records"):
+            card.verified[row["game"]] = card_figures(row, list(config.seeds), config.steps,
+                                                      config.stress_positions)
+        path.write_text(write_card(source, card))
+        written.append(path)
+    return written
+
+
+def run_bench_command(config: BenchConfig, as_json: bool, cards: bool = False) -> None:
     from autoharness.cli_support import progress_bar
 
     with progress_bar(len(config.games), f"bench ({config.agent})", quiet=as_json) as advance:
         def report(done: int, total: int, actions: int, seconds: float) -> None:
-            advance(done)
+            advance(done, f"games · {actions:,} actions · {actions / max(seconds, 1e-9):,.0f} "
+                          "actions/s")
 
         table = run_bench(config, progress=report)
     summary = summarise(table)
@@ -46,6 +70,10 @@ def run_bench_command(config: BenchConfig, as_json: bool) -> None:
                    f"Legality benchmark: {config.agent}, {len(config.seeds)} seeds × "
                    f"{config.steps} steps")
     (config.out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    if cards:
+        if config.agent != "harness":
+            fail("--update-cards records the harness agent's figures; run with --agent harness")
+        update_cards(table, config)
     if as_json:
         print(json.dumps({"summary": summary, "games": json.loads(
             table.to_json(orient="records"))}, indent=1))

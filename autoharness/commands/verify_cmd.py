@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from pathlib import Path
 
 from rich.console import Console
@@ -28,7 +29,7 @@ def run_verify(game_id: str, harness_path: str | None, seeds: list[int], steps: 
     else:
         print_report(report, path, show)
     if update_card:
-        record_figures(path, report, seeds, steps)
+        record_figures(path, report, seeds, steps, stress_positions)
 
 
 def print_report(report: VerifyReport, path: Path, show: int) -> None:
@@ -56,20 +57,33 @@ def print_report(report: VerifyReport, path: Path, show: int) -> None:
     console.print(f"{report.game}: {verdict}")
 
 
-def record_figures(path: Path, report: VerifyReport, seeds: list[int], steps: int) -> None:
+CARD_FIGURES = ("legal_rate", "actions", "illegal_actions", "false_accepts", "false_rejects",
+                "false_reject_rate", "stress_checks", "harness_failures", "engine_errors")
+
+
+def card_figures(figures: dict, seeds: list[int], steps: int, stress_positions: int) -> dict:
+    """A card's VERIFIED entry: the command that reproduces the figures, and the figures."""
+    seeds_arg = str(len(seeds)) if seeds == list(range(len(seeds))) else ",".join(map(str, seeds))
+    stress = "" if stress_positions == 300 else f" --stress-positions {stress_positions}"
+    entry: dict = {
+        "command": f"autoharness verify {figures['game']} --seeds {seeds_arg} --steps {steps}"
+                   f"{stress}",
+        "date": datetime.date.today().isoformat(),
+    }
+    for key in CARD_FIGURES:
+        value = figures.get(key)
+        if value is not None and not math.isnan(float(value)):  # a CSV row holds NaN for "none"
+            entry[key] = round(float(value), 6) if "rate" in key else int(value)
+    return entry
+
+
+def record_figures(path: Path, report: VerifyReport, seeds: list[int], steps: int,
+                   stress_positions: int) -> None:
     from autoharness.harness.card import read_card, write_card
 
     source = path.read_text()
     card = read_card(source)
-    seeds_arg = str(len(seeds)) if seeds == list(range(len(seeds))) else ",".join(map(str, seeds))
-    figures = {
-        "command": f"autoharness verify {report.game} --seeds {seeds_arg} --steps {steps}",
-        "date": datetime.date.today().isoformat(),
-        **{k: v for k, v in report.figures().items() if k not in ("game", "elapsed_s")},
-    }
-    figures["legal_rate"] = round(figures["legal_rate"], 6)
-    figures["false_reject_rate"] = round(figures["false_reject_rate"], 6)
-    card.verified[report.game] = figures
+    card.verified[report.game] = card_figures(report.figures(), seeds, steps, stress_positions)
     try:
         path.write_text(write_card(source, card))
     except OSError as error:

@@ -230,7 +230,8 @@ def write_card(source: str, card: HarnessCard) -> str:
             anchor = starts[end_line] if end_line < len(starts) else len(data)
         elif name == "GAMES" or values[name]:
             prefix = newline if anchor == len(data) and data and not data.endswith(b"\n") else ""
-            edits.append((anchor, anchor, prefix + _statement(name, values[name], newline) + newline))
+            text = prefix + _statement(name, values[name], newline) + newline
+            edits.append((anchor, anchor, text))
     order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i), reverse=True)
     for start, end, text in (edits[i] for i in order):  # back to front: offsets stay valid
         data = data[:start] + text.encode("utf-8") + data[end:]

@@ -66,7 +66,8 @@ def _allowed_list() -> str:
     return ", ".join(sorted(ALLOWED_IMPORTS - {"__future__"}))
 
 
-def _arity_problem(fn: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str, ...]) -> str | None:
+def _arity_problem(fn: ast.FunctionDef | ast.AsyncFunctionDef,
+                   params: tuple[str, ...]) -> str | None:
     wanted = ", ".join(params)
     if isinstance(fn, ast.AsyncFunctionDef):
         return f"{fn.name} must be a plain `def`, not `async def`"
@@ -78,7 +79,8 @@ def _arity_problem(fn: ast.FunctionDef | ast.AsyncFunctionDef, params: tuple[str
         return (f"{fn.name} must take {len(params)} positional parameter"
                 f"{'s' if len(params) > 1 else ''} ({wanted}), not {len(positional)}")
     if any(default is None for default in args.kw_defaults):
-        return f"{fn.name} has a required keyword-only parameter; it is called as {fn.name}({wanted})"
+        return (f"{fn.name} has a required keyword-only parameter; it is called as "
+                f"{fn.name}({wanted})")
     return None
 
 
@@ -117,7 +119,8 @@ def check_source(source: str) -> list[Problem]:
     for name, params in REQUIRED_FUNCTIONS.items():
         fn = defs.get(name)
         if fn is None:
-            problems.append(Problem(1, "missing", f"no module-level `def {name}({', '.join(params)})`"))
+            signature = f"{name}({', '.join(params)})"
+            problems.append(Problem(1, "missing", f"no module-level `def {signature}`"))
         elif (message := _arity_problem(fn, params)) is not None:
             problems.append(Problem(fn.lineno, "arity", message))
 
@@ -127,7 +130,7 @@ def check_source(source: str) -> list[Problem]:
             for alias in node.names:
                 if not module_allowed(alias.name):
                     problems.append(Problem(line, "import", f"import of {alias.name!r} is not "
-                                                            f"allowed (allowed: {_allowed_list()})"))
+                                            f"allowed (allowed: {_allowed_list()})"))
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 problems.append(Problem(line, "import", "relative imports are not allowed"))

@@ -10,8 +10,9 @@ a ``CallFailure`` whose ``kind`` is one of ``timeout``, ``crash``, ``bad_return`
 The sandbox, in layers (``protections`` reports which are active; all degrade silently):
 
 * **process** — the harness runs in ``python -S worker.py`` with a scrubbed environment (no API
-  keys), a fresh empty temp dir as cwd, stdin/stdout/stderr on /dev/null, in its own session
-  (no controlling terminal). The parent treats every byte from it as hostile: replies are a
+  keys), a fresh temp dir as cwd (deleted as soon as the worker has started, so nothing can be
+  created in it), stdin/stdout/stderr on /dev/null, in its own session (no controlling
+  terminal). The parent treats every byte from it as hostile: replies are a
   length-prefixed binary format parsed with ``struct`` and bounds checks (no pickle, no marshal),
   types and sizes are re-checked, any protocol violation kills the worker.
 * **timeouts** — a soft ``SIGALRM`` timer in the worker, and a hard ``SIGKILL`` from the parent
@@ -44,12 +45,13 @@ from __future__ import annotations
 import builtins
 import contextlib
 import fcntl
+import functools
+import importlib.util
 import marshal
 import math
 import os
 import random
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -75,6 +77,7 @@ WORKER_PATH = Path(proto.__file__).resolve()
 LAYERS = frozenset({"netns", "rlimits", "seccomp", "audit_hook", "import_guard"})
 STARTUP_TIMEOUT = 60.0  # seconds for the interpreter to start and import the harness's modules
 _PIPE_SIZE = 1 << 20
+_READ_SIZE = 1 << 16  # below malloc's mmap threshold: no mmap/munmap per read
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
@@ -131,6 +134,10 @@ class _Violation(Exception):
     pass
 
 
+class _Stale(Exception):
+    """The first frame read for a request answers an earlier one."""
+
+
 def _close_quietly(fd: int | None) -> None:
     if fd is not None:
         with contextlib.suppress(OSError):
@@ -151,10 +158,27 @@ def _reap(proc: subprocess.Popen, fds: list[int | None], log, owner: int) -> Non
         proc.wait(timeout=5)
 
 
+@functools.cache
+def library_paths() -> tuple[str, ...]:
+    """The worker's module path: this interpreter's own entries of ``sys.path`` (stdlib,
+    site-packages) and the directories holding the allowlisted third-party packages — not the
+    script's directory or anything else, since the audit hook lets harness code read these."""
+    prefixes = tuple(os.path.join(os.path.realpath(p), "") for p in {
+        sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix})
+    paths = [p for p in sys.path if p and os.path.isabs(p) and os.path.exists(p)
+             and os.path.join(os.path.realpath(p), "").startswith(prefixes)]
+    for package in sorted(ALLOWED_IMPORTS):
+        with contextlib.suppress(ImportError, ValueError):
+            spec = importlib.util.find_spec(package)
+            if spec is not None and spec.origin and os.path.isabs(spec.origin):
+                top = Path(spec.origin).parent
+                paths.append(str(top.parent if spec.submodule_search_locations else top))
+    return tuple(dict.fromkeys(paths))
+
+
 def _worker_env(tmpdir: str, seed: int | None) -> dict[str, str]:
-    paths = [p for p in sys.path if p and os.path.isabs(p) and os.path.exists(p)]
     env = {
-        "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)),
+        "PYTHONPATH": os.pathsep.join(library_paths()),
         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "PYTHONIOENCODING": "utf-8",
         "PYTHONHASHSEED": str(seed % 2**32) if seed is not None else "random",
         "HOME": tmpdir, "TMPDIR": tmpdir, "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin",
@@ -178,7 +202,8 @@ def _describe_exit(code: int | None) -> tuple[str, str]:
         if -code == signal.SIGSYS:
             return "blocked", f"the worker was killed by seccomp ({name})"
         if -code == signal.SIGKILL:
-            return "crash", "the worker was killed (SIGKILL: memory exhaustion or an outside kill)"
+            return "crash", ("the worker was killed (SIGKILL: its CPU limit, memory exhaustion or "
+                             "an outside kill)")
         return "crash", f"the worker died ({name})"
     return "crash", f"the worker exited with status {code}"
 
@@ -186,15 +211,18 @@ def _describe_exit(code: int | None) -> tuple[str, str]:
 class _Worker:
     """One worker process and our ends of its two pipes."""
 
-    def __init__(self, init: bytes, tmpdir: str, seed: int | None) -> None:
-        """Start the worker and send it ``init``; does not wait for its answer."""
+    def __init__(self, init: bytes, seed: int | None) -> None:
+        """Start the worker and send it ``init``; does not wait for its answer. Its cwd is a
+        fresh temporary directory, removed as soon as the worker has started: nothing can be
+        created in a deleted directory, and nothing is left behind, however the worker ends."""
+        self.workdir = tempfile.mkdtemp(prefix="autoharness-")
         self.owner = os.getpid()
         self.buffer = bytearray()
         self.last_obs: str | None = None
         self.rid = 0
         self.busy = 0.0
         self.started = time.monotonic()
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, kept open
         request_r, self.request_w = os.pipe()
         self.reply_r, reply_w = os.pipe()
         for fd in (self.request_w, self.reply_r):
@@ -203,18 +231,20 @@ class _Worker:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-S", "-B", str(WORKER_PATH), str(request_r), str(reply_w),
-                 str(self.owner)],
+                 str(self.owner), self.workdir],
                 pass_fds=(request_r, reply_w), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self.log, cwd=tmpdir,
-                env=_worker_env(tmpdir, seed), start_new_session=True, close_fds=True)
+                stdout=subprocess.DEVNULL, stderr=self.log, cwd=self.workdir,
+                env=_worker_env(self.workdir, seed), start_new_session=True, close_fds=True)
         except BaseException:
-            for fd in (request_r, reply_w, self.request_w, self.reply_r):
-                _close_quietly(fd)
+            _close_quietly(self.request_w)
+            _close_quietly(self.reply_r)
             self.log.close()
             raise
         finally:
             _close_quietly(request_r)
             _close_quietly(reply_w)
+            with contextlib.suppress(OSError):
+                os.rmdir(self.workdir)  # Popen returns after the exec: the worker is in it
         os.set_blocking(self.request_w, False)
         os.set_blocking(self.reply_r, False)
         self.pidfd: int | None = None
@@ -229,12 +259,27 @@ class _Worker:
             self, _reap, self.proc, [self.request_w, self.reply_r, self.pidfd], self.log,
             self.owner)
         with contextlib.suppress(_Died, _Timeout):  # a dead worker is reported by the handshake
-            self.send(init, self.started + STARTUP_TIMEOUT)
+            self.send([init], self.started + STARTUP_TIMEOUT)
 
     # -- io --
 
-    def send(self, data: bytes, deadline: float) -> None:
-        view, sent, total = memoryview(data), 0, len(data)
+    def send(self, parts: list[bytes], deadline: float) -> None:
+        """Write a frame given as parts (one writev when the pipe has room), or raise
+        _Timeout / _Died."""
+        if len(parts) > 64:  # writev takes at most IOV_MAX (1024) buffers
+            parts = [b"".join(parts)]
+        try:
+            sent = os.writev(self.request_w, parts)
+        except BlockingIOError:
+            sent = 0
+        except (BrokenPipeError, ConnectionResetError):
+            raise _Died() from None
+        total = sum(map(len, parts))
+        if sent == total:
+            return
+        view = memoryview(b"".join(parts))
+        writable = select.poll()
+        writable.register(self.request_w, select.POLLOUT)
         while sent < total:
             try:
                 sent += os.write(self.request_w, view[sent:])
@@ -242,50 +287,53 @@ class _Worker:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise _Timeout() from None
-                select.select([], [self.request_w], [], min(remaining, 0.05))
+                writable.poll(min(50, max(1, math.ceil(remaining * 1000))))
                 if self.proc.poll() is not None:
                     raise _Died() from None
             except (BrokenPipeError, ConnectionResetError):
                 raise _Died() from None
 
-    def _drain(self, limit: int) -> bool:
-        """Read what is available; True at EOF."""
-        while len(self.buffer) <= limit:
-            try:
-                chunk = os.read(self.reply_r, _PIPE_SIZE)
-            except BlockingIOError:
-                return False
-            except OSError:
-                return True
-            if not chunk:
-                return True
-            self.buffer += chunk
-        return False
-
-    def recv(self, deadline: float, max_len: int) -> bytes:
+    def recv(self, deadline: float, max_len: int, _unpack=proto.LEN.unpack_from) -> bytes:
+        """The next reply frame; raises _Timeout at ``deadline``, _Died when the worker exits
+        (or closes its end) before completing one, _Violation for a frame over ``max_len``."""
         buffer = self.buffer
         while True:
             if len(buffer) >= 4:
-                size = proto.LEN.unpack_from(buffer)[0]
+                size = _unpack(buffer)[0]
                 if size > max_len:
                     raise _Violation(f"a reply of {size} bytes (limit {max_len})")
                 if len(buffer) >= 4 + size:
                     data = bytes(buffer[4:4 + size])
                     del buffer[:4 + size]
                     return data
+            try:
+                chunk: bytes | None = os.read(self.reply_r, _READ_SIZE)
+            except BlockingIOError:
+                chunk = None
+            except OSError:
+                chunk = b""
+            if chunk:
+                buffer += chunk
+                continue
+            if chunk == b"":  # EOF: every copy of the write end is closed
+                raise _Died()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _Timeout()
-            events = self.poller.poll(max(1, math.ceil(remaining * 1000)) if self.pidfd
-                                      is not None else min(50, math.ceil(remaining * 1000)))
-            eof = self._drain(max_len + 8)
-            exited = any(fd == self.pidfd for fd, _ in events) or (
-                self.pidfd is None and not events and self.proc.poll() is not None)
-            if eof or exited:
-                eof = self._drain(max_len + 8) or eof
-                if len(buffer) >= 4 and len(buffer) >= 4 + proto.LEN.unpack_from(buffer)[0]:
-                    continue
-                raise _Died()
+            if self.pidfd is not None:
+                events = self.poller.poll(max(1, math.ceil(remaining * 1000)))
+            else:
+                events = self.poller.poll(min(50, max(1, math.ceil(remaining * 1000))))
+            exited = any(fd == self.pidfd for fd, _ in events) if self.pidfd is not None else (
+                not events and self.proc.poll() is not None)
+            if exited:
+                try:
+                    chunk = os.read(self.reply_r, _READ_SIZE)
+                except OSError:
+                    chunk = None
+                if not chunk:
+                    raise _Died()
+                buffer += chunk
 
     # -- lifecycle --
 
@@ -316,9 +364,10 @@ class _Worker:
         return ""
 
 
-def _encode_text(text: str) -> bytes:
+def _encode_text(text: str, parts: list[bytes]) -> None:
     data = text.encode("utf-8", "surrogatepass")
-    return proto.LEN.pack(len(data)) + data
+    parts.append(proto.LEN.pack(len(data)))
+    parts.append(data)
 
 
 def _parse_items(data: bytes, pos: int, count: int, want_str: bool, max_len: int) -> list:
@@ -390,6 +439,12 @@ class SandboxedHarness:
     ``audit_hook``, ``import_guard``. The worker starts at construction, without waiting; a
     harness that fails to load (exception, timeout, refused import at module level) makes every
     call return that failure.
+
+    In a batch, every item has its own ``timeout``; a timed-out item fails, and so do the items
+    after it (not run). When the worker has to be killed from outside (signals blocked, a long C
+    call) results it finished in the last few milliseconds before the hang are lost with it and
+    also reported as timeouts. Instances are thread-safe (calls are serialized) and fork-safe
+    (a forked child starts its own worker on first use).
     """
 
     def __init__(self, source: str, *, name: str = "<harness>", timeout: float = 1.0,
@@ -430,8 +485,6 @@ class SandboxedHarness:
         self._broken: CallFailure | None = None
         self._closed = False
         self._protections: dict[str, bool] | None = None
-        self._tmpdir = tempfile.mkdtemp(prefix="autoharness-")
-        self._tmp_finalizer = weakref.finalize(self, _remove_dir, self._tmpdir, os.getpid())
         _instances.add(self)
         with contextlib.suppress(OSError):
             self._spawn()
@@ -470,7 +523,6 @@ class SandboxedHarness:
         with self._lock:
             self._closed = True
             self._discard()
-            self._tmp_finalizer()
 
     def __enter__(self) -> SandboxedHarness:
         return self
@@ -489,7 +541,7 @@ class SandboxedHarness:
             self.stats.respawns += 1
         self.stats.spawns += 1
         self._ready = False
-        self._worker = _Worker(self._init, self._tmpdir, self.seed)
+        self._worker = _Worker(self._init, self.seed)
         return self._worker
 
     def _discard(self) -> int | None:
@@ -561,73 +613,91 @@ class SandboxedHarness:
         with self._lock:
             if self._closed:
                 raise ValueError("this harness is closed")
-            worker = self._ready_worker()
-            if isinstance(worker, CallFailure):
-                return _count(self.stats, [worker] * count)
-            worker.rid = rid = (worker.rid + 1) & 0xFFFFFFFF
-            same = obs is not None and worker.last_obs is not None and (
-                obs is worker.last_obs or obs == worker.last_obs)
-            parts = [proto.REQUEST_HEAD.pack(op, rid, proto.FLAG_SAME_OBS if same else 0)]
-            if obs is not None and not same:
-                parts.append(_encode_text(obs))
-            if op in (proto.OP_EVAL_MANY, proto.OP_PROPOSE_MANY):
-                parts.append(proto.LEN.pack(len(texts)))
-            parts.extend(_encode_text(t) for t in texts)
-            body = b"".join(parts)
-            max_reply = proto.REPLY_HEAD.size + count * (
-                9 + 4 * max(self.max_action_len if want_str else 0, proto.MAX_MESSAGE_CHARS))
-            results: list = []
-            began = time.monotonic()
-            try:
-                worker.last_obs = None
-                worker.send(proto.LEN.pack(len(body)) + body,
-                            began + self.timeout + self.grace + len(body) / 1e7)
-                if obs is not None:
-                    worker.last_obs = obs
-                deadline = time.monotonic() + self.timeout + self.grace
-                while True:
-                    data = worker.recv(deadline, max_reply)
-                    if len(data) < proto.REPLY_HEAD.size:
-                        raise _Violation("a short reply")
-                    kind, reply_rid, start, n, flags = proto.REPLY_HEAD.unpack_from(data)
-                    if kind != proto.FRAME_RESULTS or reply_rid != rid or start != len(results) \
-                            or n > count - len(results):
-                        raise _Violation("a reply out of sequence")
-                    results += _parse_items(data, proto.REPLY_HEAD.size, n, want_str,
-                                            self.max_action_len)
-                    if flags & proto.REPLY_FINAL:
-                        if len(results) != count:
-                            raise _Violation("a short batch")
-                        if flags & proto.REPLY_RESPAWN:
-                            self._discard()
-                        elif worker.buffer:  # more than it was asked for: a forged frame
-                            self.stats.idle_replacements += 1
-                            self._discard()
-                        break
-                    deadline = time.monotonic() + self.timeout + self.grace
-            except _Timeout:
-                self._discard()
-                results += _fill(count - len(results), "timeout",
-                                 f"no answer within {self.timeout:g} s; the worker was killed",
-                                 "an earlier call of the batch timed out")
-            except _Died:
-                kind, message = _describe_exit(self._discard())
-                results += _fill(count - len(results), kind, message,
-                                 "the worker died during an earlier call of the batch")
-            except _Violation as error:
-                self._discard()
-                results += _fill(count - len(results), "crash",
-                                 f"the worker broke the protocol ({error}); it was killed",
-                                 "the worker broke the protocol")
-            finally:
-                if self._worker is worker:
-                    worker.busy += time.monotonic() - began
+            for attempt in range(2):
+                worker = self._ready_worker()
+                if isinstance(worker, CallFailure):
+                    return _count(self.stats, [worker] * count)
+                try:
+                    results = self._exchange(worker, op, obs, texts, count, want_str)
+                except _Stale:
+                    # A frame left over from an earlier request (forged by harness code): the
+                    # worker cannot be trusted to stay in step; this request goes to a new one.
+                    self.stats.idle_replacements += 1
+                    self._discard()
+                    if attempt:
+                        results = _fill(count, "crash", "the worker broke the protocol (a "
+                                        "stale reply); it was killed", "the worker broke the "
+                                        "protocol")
+                    continue
+                break
             return _count(self.stats, results)
 
-
-def _remove_dir(path: str, owner: int) -> None:
-    if os.getpid() == owner:
-        shutil.rmtree(path, ignore_errors=True)
+    def _exchange(self, worker: _Worker, op: int, obs: str | None, texts: list[str],
+                  count: int, want_str: bool) -> list:
+        """One request and its replies; failures of the worker become CallFailures."""
+        worker.rid = rid = (worker.rid + 1) & 0xFFFFFFFF
+        same = obs is not None and worker.last_obs is not None and (
+            obs is worker.last_obs or obs == worker.last_obs)
+        parts = [b"", proto.REQUEST_HEAD.pack(op, rid, proto.FLAG_SAME_OBS if same else 0)]
+        if obs is not None and not same:
+            _encode_text(obs, parts)
+        if op in (proto.OP_EVAL_MANY, proto.OP_PROPOSE_MANY):
+            parts.append(proto.LEN.pack(len(texts)))
+        for text in texts:
+            _encode_text(text, parts)
+        size = sum(map(len, parts))
+        parts[0] = proto.LEN.pack(size)
+        max_reply = proto.REPLY_HEAD.size + count * (
+            9 + 4 * max(self.max_action_len if want_str else 0, proto.MAX_MESSAGE_CHARS))
+        results: list = []
+        began = time.monotonic()
+        try:
+            worker.last_obs = None
+            worker.send(parts, began + self.timeout + self.grace + size / 1e7)
+            if obs is not None:
+                worker.last_obs = obs
+            deadline = time.monotonic() + self.timeout + self.grace
+            while True:
+                data = worker.recv(deadline, max_reply)
+                if len(data) < proto.REPLY_HEAD.size:
+                    raise _Violation("a short reply")
+                kind, reply_rid, start, n, flags = proto.REPLY_HEAD.unpack_from(data)
+                if not results and kind == proto.FRAME_RESULTS and reply_rid != rid and (
+                        (rid - reply_rid) & 0xFFFFFFFF) < 1 << 16:
+                    raise _Stale()
+                if kind != proto.FRAME_RESULTS or reply_rid != rid or start != len(results) \
+                        or n > count - len(results):
+                    raise _Violation("a reply out of sequence")
+                results += _parse_items(data, proto.REPLY_HEAD.size, n, want_str,
+                                        self.max_action_len)
+                if flags & proto.REPLY_FINAL:
+                    if len(results) != count:
+                        raise _Violation("a short batch")
+                    if flags & proto.REPLY_RESPAWN:
+                        self._discard()
+                    elif worker.buffer:  # more than it was asked for: a forged frame
+                        self.stats.idle_replacements += 1
+                        self._discard()
+                    break
+                deadline = time.monotonic() + self.timeout + self.grace
+        except _Timeout:
+            self._discard()
+            results += _fill(count - len(results), "timeout",
+                             f"no answer within {self.timeout:g} s; the worker was killed",
+                             "an earlier call of the batch timed out")
+        except _Died:
+            kind, message = _describe_exit(self._discard())
+            results += _fill(count - len(results), kind, message,
+                             "the worker died during an earlier call of the batch")
+        except _Violation as error:
+            self._discard()
+            results += _fill(count - len(results), "crash",
+                             f"the worker broke the protocol ({error}); it was killed",
+                             "the worker broke the protocol")
+        finally:
+            if self._worker is worker:
+                worker.busy += time.monotonic() - began
+        return results
 
 
 def _text(value: object) -> str:

@@ -1,7 +1,7 @@
 """The sandbox worker: one long-lived process per harness, answering calls over a pipe.
 
-Run as ``python -S worker.py REQUEST_FD REPLY_FD PARENT_PID`` by ``runtime.py``; standard library only (it
-runs without the ``autoharness`` package on its path). Lifecycle:
+Run as ``python -S worker.py REQUEST_FD REPLY_FD PARENT_PID WORKDIR`` by ``runtime.py``; stdlib
+only (it runs without the ``autoharness`` package on its path). Lifecycle:
 
 1. read the init message (marshal, from the trusted parent): source, limits, seed, allowlist;
 2. enter a new network namespace (``limits.py``) while still single-threaded;
@@ -62,7 +62,7 @@ RUNTIME_EXTRA = frozenset({
 # Audit events refused outright (prefix match), and those refused exactly.
 BLOCKED_PREFIXES = (
     "socket.", "ctypes.", "subprocess.", "shutil.", "urllib.", "http.", "ftplib.", "smtplib.",
-    "poplib.", "imaplib.", "nntplib.", "telnetlib.", "webbrowser.", "pty.", "marshal.", "gc.",
+    "poplib.", "imaplib.", "nntplib.", "telnetlib.", "webbrowser.", "pty.", "gc.",
     "resource.", "fcntl.", "mmap.", "sqlite3.", "syslog.", "tempfile.", "ensurepip.", "winreg.",
     "msvcrt.", "_winapi.", "os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.kill",
     "sys._current", "cpython.remote", "sys.remote",
@@ -165,14 +165,14 @@ def exception_failure(error: BaseException, filename: str, _isinstance=isinstanc
 
 
 def encode_item(value: object, _pack=LEN.pack, _type=type, _fail=Fail, _str=str, _len=len,
-                _bytes=bytes, _encode=str.encode, _codes=dict(KIND_CODES)) -> bytes:
+                _bytes=bytes, _encode=str.encode, _code=KIND_CODES.get) -> bytes:
     if value is True:
         return b"\x01"
     if value is False:
         return b"\x00"
     if _type(value) is _fail:
         data = _encode(_clip(_str(value.message)), "utf-8", "surrogatepass")
-        return _bytes((TAG_FAIL, _codes.get(value.kind, 2))) + _pack(_len(data)) + data
+        return _bytes((TAG_FAIL, _code(value.kind, 2))) + _pack(_len(data)) + data
     data = _encode(value, "utf-8", "surrogatepass")
     return b"\x02" + _pack(_len(data)) + data
 
@@ -199,22 +199,25 @@ def _load_limits():
 class _Channel:
     def __init__(self, request_fd: int, reply_fd: int) -> None:
         self.request_fd, self.reply_fd = request_fd, reply_fd
+        self.buffer = bytearray()
 
-    def read_exact(self, n: int, _read=os.read, _len=len, _join=b"".join) -> bytes | None:
-        chunks, size = [], 0
-        while size < n:
-            chunk = _read(self.request_fd, n - size)
+    def read_frame(self, _read=os.read, _len=len, _bytes=bytes, _memoryview=memoryview,
+                   _unpack=LEN.unpack_from) -> memoryview | None:
+        """The next request frame's payload, None at EOF. Usually one read and no copy."""
+        buffer = self.buffer
+        while True:
+            if _len(buffer) >= 4:
+                size = _unpack(buffer)[0]
+                if _len(buffer) >= 4 + size:
+                    data = _bytes(buffer[4:4 + size])
+                    del buffer[:4 + size]
+                    return _memoryview(data)
+            chunk = _read(self.request_fd, 65536)
             if not chunk:
                 return None
-            chunks.append(chunk)
-            size += _len(chunk)
-        return chunks[0] if _len(chunks) == 1 else _join(chunks)
-
-    def read_frame(self, _unpack=LEN.unpack) -> bytes | None:
-        head = self.read_exact(4)
-        if head is None:
-            return None
-        return self.read_exact(_unpack(head)[0])
+            if not buffer and _len(chunk) >= 4 and _len(chunk) == 4 + _unpack(chunk)[0]:
+                return _memoryview(chunk)[4:]  # the common case: exactly one frame
+            buffer += chunk
 
     def send(self, data: bytes, _write=os.write, _len=len, _memoryview=memoryview) -> None:
         view, sent = _memoryview(data), 0
@@ -259,6 +262,9 @@ def _harness_namespace(filename: str, allowed, state: dict, guard_imports: bool)
 
 def _audit_hook(state: dict, allowed, read_roots: tuple[str, ...], cwd: str):
     blocked_events, prefixes = BLOCKED_EVENTS, BLOCKED_PREFIXES
+    getframe = sys._getframe
+    # marshal makes code objects from bytes: only the import system may use it (to load .pyc)
+    import_code = sys.modules["_frozen_importlib_external"]._compile_bytecode.__code__
     normpath, join, isabs, fsdecode = os.path.normpath, os.path.join, os.path.isabs, os.fsdecode
     record = state["blocked"].append
 
@@ -292,6 +298,10 @@ def _audit_hook(state: dict, allowed, read_roots: tuple[str, ...], cwd: str):
             if not readable(args[0]):
                 record(f"{event}({args[0]!r})")
                 raise PermissionError(f"harness code may not list {args[0]!r}")
+        elif event in ("marshal.loads", "marshal.load"):
+            if getframe(1).f_code is not import_code:
+                record(event)
+                raise PermissionError(f"{event} is not available to harness code")
         elif event == "sys.addaudithook":
             record(event)
             raise Refused("sys.addaudithook is not available to harness code")
@@ -310,7 +320,8 @@ def main(argv: list[str]) -> None:  # noqa: C901 - one linear setup sequence
     import marshal
 
     request_fd, reply_fd = int(argv[1]), int(argv[2])
-    if sys.path and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__)):
+    here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and os.path.abspath(sys.path[0] or ".") == here:
         del sys.path[0]  # not the harness package directory: harness code imports nothing from it
     sys.dont_write_bytecode = True
     channel = _Channel(request_fd, reply_fd)
@@ -341,12 +352,11 @@ def main(argv: list[str]) -> None:  # noqa: C901 - one linear setup sequence
     import linecache
     import random
     import signal
-    import time
     import traceback  # noqa: F401 - imported before the audit hook, used by describe_exception
     import warnings  # noqa: F401 - numpy warns through it
 
     for module in init["preimport"]:
-        try:
+        try:  # noqa: SIM105 - no contextlib import for this
             importlib.import_module(module)
         except BaseException:  # the harness will get its own ImportError when it runs
             pass
@@ -356,7 +366,7 @@ def main(argv: list[str]) -> None:  # noqa: C901 - one linear setup sequence
     if seed is not None:
         random.seed(seed)
         if numpy is not None:
-            try:
+            try:  # noqa: SIM105
                 numpy.random.seed(seed % 2**32)
             except Exception:
                 pass
@@ -383,7 +393,7 @@ def main(argv: list[str]) -> None:  # noqa: C901 - one linear setup sequence
     except BaseException as error:
         code, compile_error = None, error
 
-    cwd = os.getcwd()
+    cwd = os.path.normpath(argv[4])  # already deleted by the parent: os.getcwd() would fail
     roots = {os.path.normpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
                                           *[p for p in sys.path if p and os.path.isabs(p)])}
     roots |= {os.path.realpath(p) for p in roots}
@@ -430,6 +440,7 @@ def main(argv: list[str]) -> None:  # noqa: C901 - one linear setup sequence
         return result
 
     # -- load -----------------------------------------------------------------------------------
+    _type, _callable = type, callable  # module-level harness code may patch the builtins
     if code is None:
         loaded: object = Fail("exception", describe_exception(compile_error, filename))
     else:
@@ -439,16 +450,15 @@ def main(argv: list[str]) -> None:  # noqa: C901 - one linear setup sequence
         loaded = run(load, (), lambda value: value, float(init["load_timeout"]))
         if loaded is True:
             missing = [n for n in ("propose_action", "eval_action")
-                       if not callable(harness_globals.get(n))]
+                       if not _callable(dict.get(harness_globals, n))]
             if missing:
                 loaded = Fail("exception", f"the harness defines no callable {missing[0]}")
-    if isinstance(loaded, Fail):
+    if _type(loaded) is Fail:
         loaded.message = "harness failed to load: " + loaded.message
         channel.send(frame(FRAME_LOADED, 0, 0, [encode_item(loaded)], REPLY_FINAL))
         os._exit(0)
     channel.send(frame(FRAME_LOADED, 0, 0, [encode_item(True)], REPLY_FINAL))
     propose, evaluate = harness_globals["propose_action"], harness_globals["eval_action"]
-    del harness_globals, code
 
     def check_action(value, _max=max_len):
         return check_propose(value, _max)
@@ -459,9 +469,16 @@ def main(argv: list[str]) -> None:  # noqa: C901 - one linear setup sequence
     serve(channel, propose, evaluate, check_action, check_verdict, run, timeout)
 
 
+def _text(data: memoryview, view: memoryview, pos: int, _unpack=LEN.unpack_from,
+          _str=str) -> tuple[str, int]:
+    """The string at ``pos`` of a request, and the position after it."""
+    n = _unpack(data, pos)[0]
+    return _str(view[pos + 4: pos + 4 + n], "utf-8", "surrogatepass"), pos + 4 + n
+
+
 def serve(channel, propose, evaluate, check_action, check_verdict, run, timeout,
           _unpack_head=REQUEST_HEAD.unpack_from, _head_size=REQUEST_HEAD.size,
-          _unpack_len=LEN.unpack_from, _str=str, _len=len, _encode=encode_item,
+          _unpack_len=LEN.unpack_from, _text=_text, _len=len, _encode=encode_item,
           _frame=frame, _type=type, _fail=Fail, _exit=os._exit, _range=range,
           _enumerate=enumerate, _memoryview=memoryview) -> None:
     """The request loop: decode, run each item under ``run``, reply in chunks. Builtins and
@@ -476,31 +493,22 @@ def serve(channel, propose, evaluate, check_action, check_verdict, run, timeout,
             _exit(0)
         op, rid, flags = _unpack_head(data, 0)
         pos = _head_size
-        view = _memoryview(data)
-
-        def text() -> str:
-            nonlocal pos
-            n = _unpack_len(data, pos)[0]
-            value = _str(view[pos + 4: pos + 4 + n], "utf-8", "surrogatepass")
-            pos += 4 + n
-            return value
-
-        if op != OP_PROPOSE_MANY:
-            if not flags & FLAG_SAME_OBS:
-                last_obs = text()
-            obs = last_obs
+        view = data
+        if op != OP_PROPOSE_MANY and not flags & FLAG_SAME_OBS:
+            last_obs, pos = _text(data, view, pos)
         if op == OP_PROPOSE:
-            calls = [(propose, (obs,), check_action)]
+            calls = [(propose, (last_obs,), check_action)]
         elif op == OP_EVAL:
-            calls = [(evaluate, (obs, text()), check_verdict)]
-        elif op == OP_EVAL_MANY:
+            action, pos = _text(data, view, pos)
+            calls = [(evaluate, (last_obs, action), check_verdict)]
+        elif op in (OP_EVAL_MANY, OP_PROPOSE_MANY):
             count = _unpack_len(data, pos)[0]
             pos += 4
-            calls = [(evaluate, (obs, text()), check_verdict) for _ in _range(count)]
-        elif op == OP_PROPOSE_MANY:
-            count = _unpack_len(data, pos)[0]
-            pos += 4
-            calls = [(propose, (text(),), check_action) for _ in _range(count)]
+            calls = []
+            for _ in _range(count):
+                item, pos = _text(data, view, pos)
+                calls.append((evaluate, (last_obs, item), check_verdict) if op == OP_EVAL_MANY
+                             else (propose, (item,), check_action))
         else:
             _exit(3)
         pending: list[bytes] = []

@@ -80,7 +80,8 @@ def replace(old: str, new: str) -> str:
      "line 19: defining 'open' is not allowed"),
     (replace("import re\n", "import re\nfrom .sibling import x\n"),
      "line 9: relative imports are not allowed"),
-    (replace("return re.fullmatch(", "return re.fullmatch(("), "line 28: syntax error: '(' was never closed"),
+    (replace("return re.fullmatch(", "return re.fullmatch(("),
+     "line 28: syntax error: '(' was never closed"),
 ])
 def test_problems_are_one_line_with_the_line_number(source, expected):
     problems = check_source(source)

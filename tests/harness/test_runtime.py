@@ -231,8 +231,9 @@ def test_exceptions_are_trimmed_to_the_harness():
 
 
 def test_load_failures_are_reported_on_every_call_without_respawning():
-    bad = 'GAMES = ["T-v0"]\nraise RuntimeError("broken at import")\n' \
-          'def propose_action(obs):\n    return "x"\ndef eval_action(obs, action):\n    return True\n'
+    bad = ('GAMES = ["T-v0"]\nraise RuntimeError("broken at import")\n'
+           'def propose_action(obs):\n    return "x"\n'
+           'def eval_action(obs, action):\n    return True\n')
     with SandboxedHarness(bad) as h:
         results = [h.propose("o"), h.evaluate("o", "a"), *h.evaluate_many("o", ["a", "b"])]
         assert {r.kind for r in results} == {"exception"}
@@ -305,9 +306,9 @@ def _gone(pid: int) -> bool:
 def test_close_reaps_the_worker_and_refuses_calls():
     h = SandboxedHarness(TICTACTOE)
     assert h.evaluate(OBS, "[0]") is True
-    pid, tmpdir = h._worker.proc.pid, h._tmpdir
+    pid, workdir = h._worker.proc.pid, h._worker.workdir
     h.close()
-    assert _gone(pid) and not os.path.exists(tmpdir)
+    assert _gone(pid) and not os.path.exists(workdir)
     with pytest.raises(ValueError, match="closed"):
         h.propose(OBS)
     h.close()  # idempotent
@@ -396,8 +397,9 @@ def test_in_process_harness_has_the_same_interface():
 
 
 def test_in_process_return_checks():
-    src = 'GAMES = ["T-v0"]\ndef propose_action(obs):\n    return 3 if obs == "int" else "x" * 50\n' \
-          'def eval_action(obs, action):\n    return 1\n'
+    src = ('GAMES = ["T-v0"]\ndef propose_action(obs):\n'
+           '    return 3 if obs == "int" else "x" * 50\n'
+           'def eval_action(obs, action):\n    return 1\n')
     h = InProcessHarness(src, max_action_len=10)
     assert h.propose("int").kind == "bad_return"
     assert h.propose("long").kind == "too_large"
@@ -422,3 +424,117 @@ def test_call_failure_is_falsy_and_readable():
     failure = CallFailure("timeout", "no answer within 1 s")
     assert not failure
     assert str(failure) == "timeout: no answer within 1 s"
+
+
+EVERYTHING_ALLOWED = '''"""Uses the corners of the allowlist that do unusual things at run time."""
+from __future__ import annotations
+
+GAMES = ["Chess-v0"]
+import bisect
+import collections
+import dataclasses
+import decimal
+import enum
+import fractions
+import functools
+import heapq
+import itertools
+import json
+import math
+import random
+import re
+import statistics
+import string
+import typing
+
+import chess
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Move:
+    uci: str
+    score: float = 0.0
+
+
+class Colour(enum.Enum):
+    WHITE = 1
+    BLACK = 2
+
+
+Pair = collections.namedtuple("Pair", "a b")
+
+
+class Typed(typing.NamedTuple):
+    x: int
+
+
+@functools.lru_cache(maxsize=None)
+def legal(fen: str) -> frozenset[str]:
+    return frozenset(m.uci() for m in chess.Board(fen).legal_moves)
+
+
+def propose_action(obs: str) -> str:
+    print("debugging output goes nowhere", obs[:10])
+    moves = sorted(legal(chess.STARTING_FEN))
+    heapq.heapify(moves)
+    scores = np.array([len(m) for m in moves], dtype=float)
+    values = [statistics.mean([1, 2, 3]), fractions.Fraction(1, 3), decimal.Decimal("1.1"),
+              math.comb(5, 2), bisect.bisect([1, 2, 3], 2), Colour.WHITE.name, Pair(1, 2).a,
+              Typed(3).x, json.dumps({"a": [1, 2]}), string.ascii_lowercase[:3],
+              list(itertools.islice(itertools.count(), 3)), random.random() < 2,
+              float(scores.mean()), collections.Counter("aab").most_common(1),
+              "é".encode("latin-1"), "x".encode("idna"), dataclasses.replace(Move("a"), score=1)]
+    assert all(v is not None for v in values)
+    return f"[{moves[0]}]"
+
+
+def eval_action(obs: str, action: str) -> bool:
+    match = re.fullmatch(r"\\[([a-h][1-8][a-h][1-8][qrbn]?)\\]", action.strip())
+    return bool(match) and match.group(1) in legal(chess.STARTING_FEN) and np.bool_(True)
+'''
+
+
+def test_the_allowlist_works_under_every_layer():
+    with SandboxedHarness(EVERYTHING_ALLOWED, timeout=5) as h:
+        action = h.propose("a chess observation")
+        assert isinstance(action, str) and action.startswith("["), action
+        assert h.evaluate("obs", "[e2e4]") is True
+        assert h.evaluate("obs", "[e2e5]") is False
+        assert h.stats.failed == 0
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from autoharness.harness.runtime import SandboxedHarness\n"
+        f"h = SandboxedHarness({TICTACTOE!r})\n"
+        f"assert h.evaluate({OBS!r}, '[0]') is True\n"
+        "print(h._worker.proc.pid, flush=True)\n"
+        "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.getcwd()})
+    try:
+        worker_pid = int(parent.stdout.readline())
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while not _gone_or_zombie(worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _gone_or_zombie(worker_pid)
+    finally:
+        parent.kill()
+        parent.stdout.close()
+
+
+def _gone_or_zombie(pid: int) -> bool:
+    """Gone, or a zombie waiting for init to reap it (not our child, so not ours to reap)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(") ", 1)[1].startswith("Z")
+    except FileNotFoundError:
+        return True

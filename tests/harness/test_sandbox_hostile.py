@@ -136,7 +136,7 @@ def test_writing_files_is_refused(make, disable, tmp_path):
     harness = make(source(attack), disable=disable)
     result = harness.evaluate("obs", "attack")
     failure(result, "blocked" if not disable else "exception")
-    for where in (Path(harness._tmpdir), Path.cwd(), Path("/tmp"), tmp_path):
+    for where in (Path(harness._worker.workdir), Path.cwd(), Path("/tmp"), tmp_path):
         assert not (where / name).exists()
     assert_healthy(harness)
 
@@ -215,6 +215,22 @@ def test_ctypes_preloaded_by_numpy_is_refused(make, tmp_path):
     harness = make(source(attack, prelude="import numpy"), timeout=2)
     failure(harness.evaluate("obs", "attack"), "blocked")
     assert not marker.exists()
+    assert_healthy(harness)
+
+
+@pytest.mark.parametrize("attack", [
+    "_module('marshal').loads(_module('marshal').dumps(1))",
+    "eval_action.__code__.replace(co_consts=())",
+    "_module('gc').get_objects()",
+    "_module('sys').settrace(lambda *a: None)",
+    "propose_action.__code__ = eval_action.__code__",
+    "_module('sys').addaudithook(lambda *a: None)",
+    "_module('sys')._current_frames()",
+    "_module('resource').setrlimit(_module('resource').RLIMIT_CPU, (-1, -1))",
+], ids=["marshal", "code", "gc", "settrace", "set-code", "addaudithook", "frames", "rlimit"])
+def test_interpreter_escape_hatches_are_refused(make, attack):
+    harness = make(source(attack))
+    failure(harness.evaluate("obs", "attack"), "blocked")
     assert_healthy(harness)
 
 
@@ -352,9 +368,10 @@ EVAL_RETURNS = {"1": "bad_return", "'True'": "bad_return", "None": "bad_return",
 def test_eval_return_checks(make):
     cases = "\n".join(f"if obs == {i}:\n    return {returned}"
                        for i, returned in enumerate(EVAL_RETURNS))
+    dispatch = ("    if action.startswith('case'):\n        obs = int(action[4:])\n"
+                + "\n".join("        " + line for line in cases.splitlines()) + "\n    if False:")
     src = source("return eval(action)", prelude="import numpy").replace(
-        "    if action == 'attack':", "    if action.startswith('case'):\n        obs = int(action[4:])\n"
-        + "\n".join("        " + line for line in cases.splitlines()) + "\n    if False:")
+        "    if action == 'attack':", dispatch)
     harness = make(src, timeout=2)
     for i, expected in enumerate(EVAL_RETURNS.values()):
         result = harness.evaluate("obs", f"case{i}")
