@@ -117,32 +117,6 @@ def bench(
 
 
 @app.command()
-def play(
-    game: str = typer.Argument(..., help="Game id or name, e.g. Chess-v0 or chess."),
-    agent: str = typer.Option(..., "--agent",
-                              help="harness, noisy:P, textarena:Class[:model] or provider/model."),
-    opponent: str = typer.Option("harness", "--opponent", help="The other seats, same forms."),
-    harness: str = typer.Option("auto", "--harness",
-                                help="auto, none (unwrapped baseline) or a harness file."),
-    n_games: int = typer.Option(1, "--games", min=1, help="Games to play."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the first game; game i plays seed+i."),
-    max_retries: int = typer.Option(3, "--max-retries", min=0,
-                                    help="Rejected proposals before the harness plays."),
-    mode: str = typer.Option("verify", "--mode", help="verify or filter."),
-    log: str = typer.Option(None, "--log", help="Per-move JSONL log (default: the data dir)."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable results."),
-    max_turns: int = typer.Option(0, "--max-turns", min=0,
-                                  help="Stop a game after this many actions (0: no cap)."),
-    timeout: float = typer.Option(1.0, "--timeout", help="Seconds per harness call."),
-) -> None:
-    """Play games with an agent whose moves a harness keeps legal (propose, verify, retry)."""
-    from autoharness.commands.play_cmd import run_play
-
-    run_play(game_or_exit(game), agent, opponent, harness, n_games, seed, max_retries, mode, log,
-             as_json, max_turns=max_turns or None, timeout=timeout)
-
-
-@app.command()
 def learn(
     game: str = typer.Argument(None, help="Game id or name, e.g. Chess-v0 or chess."),
     model: str = typer.Option(None, "--model", help="provider/model, e.g. gemini/gemini-2.5-flash"),
@@ -192,6 +166,15 @@ def show(
     from autoharness.commands.learn_cmd import run_show
 
     run_show(run, as_json)
+
+
+def _register_play() -> None:
+    from autoharness.commands.play_cmd import play_command  # light: imports no engine
+
+    app.command("play")(play_command)
+
+
+_register_play()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -78,6 +78,19 @@ def replay_raw(game: str, records) -> float:
     return elapsed
 
 
+READING = """\
+Produced by `python eval/bench_learn.py --out eval/learn-speed.md`, one process for the engine
+plus the harness's sandbox worker. `loop_interactions_per_s` counts actions played plus oracle
+checks of the stress probe (each a step of an engine copy) during the loop's evaluation of a
+candidate (the library harness here). `loop_vs_rollout` compares it with the rollout engine
+driving the same sandboxed harness without the probe; `rollout_vs_raw` compares that rollout with
+the bare engine replaying the same actions. The gap to the raw engine is the harness itself (its
+own parsing of the observation, e.g. python-chess rebuilding the board, plus a sandbox round trip
+per round of 10 lanes), not the loop's bookkeeping.
+
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--games", default=",".join(DEFAULT_GAMES))
@@ -94,7 +107,7 @@ def main() -> None:
     if args.out:
         with open(args.out, "w") as handle:
             handle.write(f"# Learning-loop throughput ({args.envs} envs × {args.steps} steps)\n\n"
-                         f"```\n{text}\n```\n")
+                         + READING + f"```\n{text}\n```\n")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def main() -> None:
                      f"Oracle verdicts on {len(JUNK)} strings that name no move ({JUNK}) at the "
                      f"first {args.positions} positions of harness-driven games (seeds 0, 1, …), "
                      f"for all {len(table)} benchmark games. Games not listed accepted none of "
-                     "them anywhere.\n\n```\n" + text + "\n```\n")
+                     "them at those positions.\n\n```\n" + text + "\n```\n")
 
 
 if __name__ == "__main__":

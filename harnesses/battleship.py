@@ -14,7 +14,60 @@ PROVENANCE = {
     "method": "hand-written",
     "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
 }
-VERIFIED = {}
+VERIFIED = {
+    "Battleship-v0": {
+        "command": "autoharness verify Battleship-v0 --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5172,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Battleship-v0-extreme": {
+        "command": "autoharness verify Battleship-v0-extreme --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5169,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Battleship-v0-large": {
+        "command": "autoharness verify Battleship-v0-large --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 6098,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Battleship-v0-standard": {
+        "command": "autoharness verify Battleship-v0-standard --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5562,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+}
 
 
 _ACTION = re.compile(r"\[([A-Z])(\d+)\]", re.IGNORECASE)  # the engine's own regex

@@ -16,14 +16,83 @@ import random
 import re
 
 GAMES = [
-    "IndianPoker-v0", "IndianPoker-v0-short", "IndianPoker-v0-medium", "IndianPoker-v0-long",
+    "IndianPoker-v0",
+    "IndianPoker-v0-short",
+    "IndianPoker-v0-medium",
+    "IndianPoker-v0-long",
     "IndianPoker-v0-extreme",
 ]
 PROVENANCE = {
     "method": "hand-written",
     "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
 }
-VERIFIED = {}
+VERIFIED = {
+    "IndianPoker-v0": {
+        "command": "autoharness verify IndianPoker-v0 --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 0.9854,
+        "actions": 10000,
+        "illegal_actions": 146,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5003,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "IndianPoker-v0-extreme": {
+        "command": "autoharness verify IndianPoker-v0-extreme --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 0.9748,
+        "actions": 10000,
+        "illegal_actions": 252,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 4912,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "IndianPoker-v0-long": {
+        "command": "autoharness verify IndianPoker-v0-long --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 0.9768,
+        "actions": 10000,
+        "illegal_actions": 232,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5091,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "IndianPoker-v0-medium": {
+        "command": "autoharness verify IndianPoker-v0-medium --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 0.98,
+        "actions": 10000,
+        "illegal_actions": 200,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5215,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "IndianPoker-v0-short": {
+        "command": "autoharness verify IndianPoker-v0-short --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 0.989,
+        "actions": 10000,
+        "illegal_actions": 110,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5149,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+}
 
 STARTING_CHIPS, ANTE = 100, 1
 _ME = re.compile(r"You are Player (\d+) in a game of Indian Poker")

@@ -18,7 +18,47 @@ PROVENANCE = {
     "method": "hand-written",
     "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
 }
-VERIFIED = {}
+VERIFIED = {
+    "LiarsDice-v0": {
+        "command": "autoharness verify LiarsDice-v0 --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5196,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "LiarsDice-v0-large": {
+        "command": "autoharness verify LiarsDice-v0-large --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5600,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "LiarsDice-v0-small": {
+        "command": "autoharness verify LiarsDice-v0-small --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5205,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+}
 
 _CALL = re.compile(r"\[call\]", re.IGNORECASE)
 _BID = re.compile(r"\[bid\s*:?\s*(\d+)[,\s]+(\d+)\]", re.IGNORECASE)

@@ -15,7 +15,47 @@ PROVENANCE = {
     "method": "hand-written",
     "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
 }
-VERIFIED = {}
+VERIFIED = {
+    "Mastermind-v0": {
+        "command": "autoharness verify Mastermind-v0 --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5382,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Mastermind-v0-extreme": {
+        "command": "autoharness verify Mastermind-v0-extreme --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5429,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Mastermind-v0-hard": {
+        "command": "autoharness verify Mastermind-v0-hard --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 5383,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+}
 
 _RULES = re.compile(r"code that is (\d+) digits long, each digit from 1 to (\d+), (with possible)?")
 _GUESS = re.compile(r"\[(\d+(?:\s+\d+)*)\]")

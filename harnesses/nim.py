@@ -13,7 +13,47 @@ PROVENANCE = {
     "method": "hand-written",
     "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
 }
-VERIFIED = {}
+VERIFIED = {
+    "Nim-v0": {
+        "command": "autoharness verify Nim-v0 --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 3998,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Nim-v0-large": {
+        "command": "autoharness verify Nim-v0-large --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 4748,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Nim-v0-medium": {
+        "command": "autoharness verify Nim-v0-medium --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 4529,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+}
 
 _PILE = re.compile(r"^  pile (\d+): (\d+)$", re.MULTILINE)
 _ACTION = re.compile(r"\[\s*(\d+)\s+(\d+)\s*\]")

@@ -13,7 +13,34 @@ PROVENANCE = {
     "method": "hand-written",
     "notes": "written by hand against the engine oracle, with `autoharness verify` as feedback",
 }
-VERIFIED = {}
+VERIFIED = {
+    "Secretary-v0": {
+        "command": "autoharness verify Secretary-v0 --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 2548,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+    "Secretary-v0-long": {
+        "command": "autoharness verify Secretary-v0-long --seeds 10 --steps 1000",
+        "date": "2026-11-22",
+        "legal_rate": 1.0,
+        "actions": 10000,
+        "illegal_actions": 0,
+        "false_accepts": 0,
+        "false_rejects": 0,
+        "false_reject_rate": 0.0,
+        "stress_checks": 2644,
+        "harness_failures": 0,
+        "engine_errors": 0,
+    },
+}
 
 _ACTION = re.compile(r"\[(accept|continue)\]")
 

@@ -40,9 +40,14 @@ def test_short_run_is_clean(game_id: str) -> None:
         assert report.legal_rate == 1.0, report.contradictions[:3]
 
 
-def test_every_harness_file_says_how_it_was_made() -> None:
+def test_every_harness_file_says_how_it_was_made_and_what_it_scored() -> None:
     for path, card in list_harnesses():
         assert card.provenance.get("method") in ("hand-written", "learned"), path
         if card.provenance["method"] == "learned":
             assert card.provenance.get("model") and card.provenance.get("llm_calls"), path
         assert card.games, path
+        for game in card.games:
+            figures = card.verified.get(game)
+            assert figures and figures["command"].startswith(f"autoharness verify {game} "), (
+                f"{path.name} has no verified figures for {game}")
+            assert figures["actions"] > 0 and 0.0 <= figures["legal_rate"] <= 1.0

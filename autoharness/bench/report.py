@@ -72,20 +72,31 @@ def plot(table: pd.DataFrame, path: Path, title: str) -> Path:
     colours = np.where(np.nan_to_num(legal) >= 1.0, "#2a9d8f", "#e76f51")
     left.barh(y, np.nan_to_num(legal), color=colours, height=0.7)
     missing = np.isnan(legal)
-    left.scatter(np.zeros(missing.sum()), y[missing], marker="x", color="black",
-                 label="no result")
+    if missing.any():
+        left.scatter(np.full(missing.sum(), min(0.9, np.nanmin(legal, initial=1.0))),
+                     y[missing], marker="x", color="black", label="no result")
     if "unwrapped_legal_rate" in data and data.unwrapped_legal_rate.notna().any():
         unwrapped = pd.to_numeric(data.unwrapped_legal_rate, errors="coerce").to_numpy(float)
         left.scatter(unwrapped, y, marker="|", color="black", s=40, label="unwrapped")
     left.set_xlim(min(0.9, np.nanmin(legal, initial=1.0)) - 0.01, 1.005)
     left.set_xlabel("legal-action rate (engine-judged)")
     left.set_yticks(y, games, fontsize=6)
-    left.legend(loc="lower left", fontsize=7)
-    right.barh(y, np.nan_to_num(false_rejects) * 100, color="#264653", height=0.7)
-    right.set_xlabel("verifier false rejects (% of legal stress checks)")
+    left.set_ylim(-1, len(games))
+    if left.get_legend_handles_labels()[0]:
+        left.legend(loc="lower left", fontsize=7)
+    checks = pd.to_numeric(data.stress_checks, errors="coerce").to_numpy(dtype=float)
+    accepts = pd.to_numeric(data.false_accepts, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        accept_rate = np.where(checks > 0, accepts / checks, np.nan)
+    right.barh(y - 0.2, np.nan_to_num(false_rejects) * 100, color="#264653", height=0.4,
+               label="false rejects (% of legal checks)")
+    right.barh(y + 0.2, np.nan_to_num(accept_rate) * 100, color="#e63946", height=0.4,
+               label="false accepts (% of all checks)")
+    right.set_xlabel("verifier errors on the stress mix (%)")
     right.axvline(0.5, color="#e76f51", linestyle="--", linewidth=0.8)
+    right.legend(loc="lower right", fontsize=7)
     figure.suptitle(title)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.995))
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path

@@ -44,6 +44,28 @@ def harness_file(task: GameTask) -> Path | None:
     return find_harness(task.game)
 
 
+class RowStatus(Exception):
+    """Why a game has no measurement: the row's status (missing, broken, ...) and message."""
+
+    def __init__(self, status: str, error: str, **fields: Any) -> None:
+        super().__init__(error)
+        self.row = {"status": status, "error": error, **fields}
+
+
+def checked_harness(task: GameTask) -> tuple[Path, str]:
+    """The harness file serving the task's game and its source, after the static checks."""
+    from autoharness.harness.checks import check_source
+
+    path = harness_file(task)
+    if path is None:
+        raise RowStatus("missing", "no harness serves this game")
+    source = path.read_text()
+    problems = check_source(source)
+    if problems:
+        raise RowStatus("broken", str(problems[0]), harness=path.name)
+    return path, source
+
+
 def run_game(task: GameTask) -> dict[str, Any]:
     """Benchmark one game; never raises: a broken harness or engine becomes the row's status."""
     row = _base_row(task)
@@ -55,6 +77,8 @@ def run_game(task: GameTask) -> dict[str, Any]:
             from autoharness.bench.wrapped import run_wrapped_agent
 
             row.update(run_wrapped_agent(task))
+    except RowStatus as status:
+        row.update(status.row)
     except Exception as error:  # recorded, and the benchmark goes on
         row.update(status="error", error=f"{type(error).__name__}: {error}",
                    traceback=traceback.format_exc(limit=4))
@@ -63,19 +87,12 @@ def run_game(task: GameTask) -> dict[str, Any]:
 
 
 def _run_harness_agent(task: GameTask) -> dict[str, Any]:
-    from autoharness.harness.checks import check_source
     from autoharness.harness.runtime import SandboxedHarness
     from autoharness.harness.verify import verify
 
     if task.harness == "none":
-        return {"status": "skipped", "error": "the harness agent needs a harness"}
-    path = harness_file(task)
-    if path is None:
-        return {"status": "missing", "error": "no harness serves this game"}
-    source = path.read_text()
-    problems = check_source(source)
-    if problems:
-        return {"status": "broken", "harness": path.name, "error": str(problems[0])}
+        raise RowStatus("skipped", "the harness agent needs a harness")
+    path, source = checked_harness(task)
     with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0) as harness:
         report = verify(task.game, harness, task.seeds, task.steps,
                         stress_positions=task.stress_positions)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from autoharness.arena.rollout import PolicyFailure, play
-from autoharness.bench.tasks import GameTask, harness_file
+from autoharness.bench.tasks import GameTask, checked_harness
 from autoharness.harness.verify import verify
 
 
@@ -38,17 +38,10 @@ def _legal_rate(task: GameTask, player: Any, totals: dict[str, int]) -> tuple[fl
 
 
 def run_wrapped_agent(task: GameTask) -> dict[str, Any]:
-    from autoharness.harness.checks import check_source
     from autoharness.harness.runtime import SandboxedHarness
     from autoharness.play import HarnessedAgent, Unwrapped, build_agent
 
-    path = harness_file(task)
-    if path is None:
-        return {"status": "missing", "error": "no harness serves this game"}
-    source = path.read_text()
-    problems = check_source(source)
-    if problems:
-        return {"status": "broken", "harness": path.name, "error": str(problems[0])}
+    path, source = checked_harness(task)
     row: dict[str, Any] = {"harness": path.name}
     with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0) as harness:
         baseline: dict[str, int] = {"retries": 0, "fallbacks": 0, "tokens": 0}

@@ -87,6 +87,11 @@ def test_learns_tictactoe_from_engine_contradictions(fake_openai, tmp_path: Path
     assert card.verified["TicTacToe-v0"]["legal_rate"] == 1.0
     run = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run["confirmed"] is True
+    shown = CliRunner().invoke(app, ["show", str(tmp_path / "run"), "--json"])
+    assert shown.exit_code == 0, shown.output
+    summary = json.loads(shown.output)
+    assert summary["confirmed"] and summary["llm_calls"] == len(fake_openai.requests)
+    assert summary["model"] == "openai/test-model" and len(summary["nodes"]) >= 3
     verified = CliRunner().invoke(app, ["verify", "TicTacToe-v0", "--harness",
                                         str(tmp_path / "out.py"), "--seeds", "3", "--steps",
                                         "300", "--json"])
