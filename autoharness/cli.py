@@ -11,6 +11,7 @@ from rich.table import Table
 
 from autoharness.arena.catalogue import benchmark_games
 from autoharness.cli_support import fail, game_or_exit, parse_seeds
+from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS
 
 app = typer.Typer(
     help="Code harnesses that keep LLM agents' moves legal in TextArena games.",
@@ -62,7 +63,7 @@ def verify(
     harness: str = typer.Option(None, "--harness", help="Harness file (default: the library's)."),
     seeds: str = typer.Option("10", "--seeds", help="Count (10 = seeds 0-9) or list (1,5,9)."),
     steps: int = typer.Option(1000, "--steps", help="Actions per seed."),
-    stress_positions: int = typer.Option(300, "--stress-positions",
+    stress_positions: int = typer.Option(DEFAULT_STRESS_POSITIONS, "--stress-positions",
                                          help="Positions where eval_action is probed."),
     show: int = typer.Option(5, "--show", help="Contradictions to print."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable report."),
@@ -89,7 +90,7 @@ def bench(
     harness: str = typer.Option("auto", "--harness", help="auto, none, or a harness file."),
     jobs: int = typer.Option(0, "--jobs", help="Processes (0: all cores)."),
     out: Path = typer.Option(None, "--out", help="Results folder (default eval/results/NAME)."),
-    stress_positions: int = typer.Option(300, "--stress-positions",
+    stress_positions: int = typer.Option(DEFAULT_STRESS_POSITIONS, "--stress-positions",
                                          help="Positions per game where eval_action is probed."),
     timeout: float = typer.Option(1.0, "--timeout", help="Seconds per harness call."),
     fresh: bool = typer.Option(False, "--fresh", help="Redo games finished by an earlier run."),
@@ -104,6 +105,8 @@ def bench(
     chosen = parse_games(games)
     if harness not in ("auto", "none") and not Path(harness).is_file():
         fail(f"no harness file at {harness}")
+    if update_cards and agent != "harness":
+        fail("--update-cards records the harness agent's figures; run with --agent harness")
     if out is None:
         out = Path("eval/results") / f"{agent.replace('/', '_').replace(':', '-')}-{len(chosen)}g"
     try:

@@ -18,11 +18,9 @@ import argparse
 import time
 
 import pandas as pd
-import textarena as ta
+from bench_oracle import time_raw  # eval/ is on sys.path when this script runs
 
 from autoharness.arena.catalogue import num_players
-from autoharness.arena.env import _innermost
-from autoharness.arena.hints import env_overrides
 from autoharness.arena.rollout import episode_seed, play
 from autoharness.harness.library import find_harness
 from autoharness.harness.runtime import SandboxedHarness
@@ -57,25 +55,14 @@ def bench_game(game: str, envs: int, steps: int) -> dict:
 
 
 def replay_raw(game: str, records) -> float:
-    """Seconds the bare engine takes for the same episodes and actions."""
+    """Seconds the bare engine takes for the same episodes and actions (``bench_oracle``'s
+    replay, so both tables time the raw engine the same way)."""
     episodes: dict[tuple[int, int], list[str]] = {}
     for record in records:
         episodes.setdefault((record.seed, record.episode), []).append(record.action)
-    overrides = env_overrides(game)
-    players = num_players(game)
-    elapsed = 0.0
-    for (seed, episode), actions in episodes.items():
-        env = _innermost(ta.make(game, **overrides))
-        started = time.perf_counter()
-        env.reset(num_players=players, seed=episode_seed(seed, episode))
-        for action in actions:
-            env.get_observation()
-            try:
-                env.step(action if "[" in action or "]" in action else f"[{action}]")
-            except Exception:  # an engine bug ends the episode, as it does in the rollout
-                break
-        elapsed += time.perf_counter() - started
-    return elapsed
+    traces = [(episode_seed(seed, episode), actions)
+              for (seed, episode), actions in episodes.items()]
+    return time_raw(game, traces, num_players(game))
 
 
 READING = """\

@@ -71,14 +71,15 @@ def plot(table: pd.DataFrame, path: Path, title: str) -> Path:
                                          gridspec_kw={"width_ratios": [3, 2]})
     colours = np.where(np.nan_to_num(legal) >= 1.0, "#2a9d8f", "#e76f51")
     left.barh(y, np.nan_to_num(legal), color=colours, height=0.7)
+    left_edge = min(0.9, np.nanmin(legal, initial=1.0))
     missing = np.isnan(legal)
     if missing.any():
-        left.scatter(np.full(missing.sum(), min(0.9, np.nanmin(legal, initial=1.0))),
-                     y[missing], marker="x", color="black", label="no result")
+        left.scatter(np.full(missing.sum(), left_edge), y[missing], marker="x", color="black",
+                     label="no result")
     if "unwrapped_legal_rate" in data and data.unwrapped_legal_rate.notna().any():
         unwrapped = pd.to_numeric(data.unwrapped_legal_rate, errors="coerce").to_numpy(float)
         left.scatter(unwrapped, y, marker="|", color="black", s=40, label="unwrapped")
-    left.set_xlim(min(0.9, np.nanmin(legal, initial=1.0)) - 0.01, 1.005)
+    left.set_xlim(left_edge - 0.01, 1.005)
     left.set_xlabel("legal-action rate (engine-judged)")
     left.set_yticks(y, games, fontsize=6)
     left.set_ylim(-1, len(games))

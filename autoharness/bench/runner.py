@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from autoharness.bench.tasks import COLUMNS, GameTask, run_game
+from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class BenchConfig:
     agent: str = "harness"
     harness: str = "auto"
     jobs: int = 0  # 0: all cores
-    stress_positions: int = 300
+    stress_positions: int = DEFAULT_STRESS_POSITIONS
     timeout: float = 1.0
     fresh: bool = False  # ignore rows from an earlier run
 

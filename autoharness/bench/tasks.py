@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from autoharness.arena.catalogue import game_info, num_players
+from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS
 
 COLUMNS = [
     "game", "players", "status", "harness", "agent", "legal_rate", "actions", "illegal_actions",
@@ -25,7 +26,7 @@ class GameTask:
     steps: int
     agent: str = "harness"  # harness | noisy:P | provider/model
     harness: str = "auto"  # auto (the library's) | none | a file path
-    stress_positions: int = 300
+    stress_positions: int = DEFAULT_STRESS_POSITIONS
     timeout: float = 1.0
 
 

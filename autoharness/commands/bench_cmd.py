@@ -39,20 +39,16 @@ def update_cards(table, config: BenchConfig) -> list[Path]:
     A benchmark row of the harness agent is exactly ``verify GAME`` with the same seeds, steps
     and stress positions (same code path, same seeds for the harness and the probe), so the card
     names that command."""
-    from autoharness.commands.verify_cmd import card_figures
-    from autoharness.harness.card import read_card, write_card
+    from autoharness.commands.verify_cmd import record_figures
 
+    if "harness_path" not in table:  # rows from before harness paths were recorded
+        return []
     written = []
     rows = table[table.status.isin(["ok", "harness_failures"]) & table.harness_path.notna()]
     for path_text, group in rows.groupby("harness_path"):
-        path = Path(path_text)
-        source = path.read_text()
-        card = read_card(source)
-        for row in group.to_dict(orient="records"):
-            card.verified[row["game"]] = card_figures(row, list(config.seeds), config.steps,
-                                                      config.stress_positions)
-        path.write_text(write_card(source, card))
-        written.append(path)
+        record_figures(Path(path_text), group.to_dict(orient="records"), list(config.seeds),
+                       config.steps, config.stress_positions)
+        written.append(Path(path_text))
     return written
 
 
@@ -71,8 +67,6 @@ def run_bench_command(config: BenchConfig, as_json: bool, cards: bool = False) -
                    f"{config.steps} steps")
     (config.out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     if cards:
-        if config.agent != "harness":
-            fail("--update-cards records the harness agent's figures; run with --agent harness")
         update_cards(table, config)
     if as_json:
         print(json.dumps({"summary": summary, "games": json.loads(

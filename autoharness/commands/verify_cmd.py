@@ -12,7 +12,7 @@ from rich.table import Table
 
 from autoharness.cli_support import fail, progress_bar
 from autoharness.commands.loading import open_harness
-from autoharness.harness.verify import VerifyReport, verify
+from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS, VerifyReport, verify
 
 console = Console(stderr=False)
 
@@ -29,7 +29,7 @@ def run_verify(game_id: str, harness_path: str | None, seeds: list[int], steps: 
     else:
         print_report(report, path, show)
     if update_card:
-        record_figures(path, report, seeds, steps, stress_positions)
+        record_figures(path, [report.figures()], seeds, steps, stress_positions)
 
 
 def print_report(report: VerifyReport, path: Path, show: int) -> None:
@@ -64,7 +64,8 @@ CARD_FIGURES = ("legal_rate", "actions", "illegal_actions", "false_accepts", "fa
 def card_figures(figures: dict, seeds: list[int], steps: int, stress_positions: int) -> dict:
     """A card's VERIFIED entry: the command that reproduces the figures, and the figures."""
     seeds_arg = str(len(seeds)) if seeds == list(range(len(seeds))) else ",".join(map(str, seeds))
-    stress = "" if stress_positions == 300 else f" --stress-positions {stress_positions}"
+    stress = ("" if stress_positions == DEFAULT_STRESS_POSITIONS
+              else f" --stress-positions {stress_positions}")
     entry: dict = {
         "command": f"autoharness verify {figures['game']} --seeds {seeds_arg} --steps {steps}"
                    f"{stress}",
@@ -77,13 +78,17 @@ def card_figures(figures: dict, seeds: list[int], steps: int, stress_positions: 
     return entry
 
 
-def record_figures(path: Path, report: VerifyReport, seeds: list[int], steps: int,
+def record_figures(path: Path, figures: list[dict], seeds: list[int], steps: int,
                    stress_positions: int) -> None:
+    """Write each game's figures (a ``VerifyReport.figures()`` dict, or a benchmark row) into
+    the VERIFIED card of the harness file at ``path``; the rest of the file is kept."""
     from autoharness.harness.card import read_card, write_card
 
     source = path.read_text()
     card = read_card(source)
-    card.verified[report.game] = card_figures(report.figures(), seeds, steps, stress_positions)
+    for game_figures in figures:
+        card.verified[game_figures["game"]] = card_figures(game_figures, seeds, steps,
+                                                           stress_positions)
     try:
         path.write_text(write_card(source, card))
     except OSError as error:

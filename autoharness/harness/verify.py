@@ -30,6 +30,9 @@ from typing import Any, Protocol
 from autoharness.arena.env import GameEnv
 from autoharness.arena.rollout import PolicyFailure, StepRecord, episode_seed, play
 
+# Positions per run where eval_action meets the stress mix, unless a command says otherwise.
+DEFAULT_STRESS_POSITIONS = 300
+
 ILLEGAL_PROPOSAL = "illegal_proposal"
 FALSE_ACCEPT = "false_accept"
 FALSE_REJECT = "false_reject"
@@ -228,7 +231,7 @@ def verify(
     seeds: Sequence[int] = range(10),
     steps: int = 1000,
     *,
-    stress_positions: int = 300,
+    stress_positions: int = DEFAULT_STRESS_POSITIONS,
     stress_per_position: int = 6,
     stop_on_illegal: bool = False,
     max_contradictions: int = 50,

@@ -80,3 +80,28 @@ def test_bad_input_is_a_one_line_error(tmp_path: Path) -> None:
     no_file = CliRunner().invoke(app, ["bench", "--games", "Nim-v0", "--harness",
                                        str(tmp_path / "nope.py"), "--out", str(tmp_path)])
     assert no_file.exit_code == 2 and "no harness file" in no_file.output
+    cards = CliRunner().invoke(app, ["bench", "--games", "Nim-v0", "--agent", "noisy:0.3",
+                                     "--update-cards", "--out", str(tmp_path / "noisy")])
+    assert cards.exit_code == 2 and "--update-cards" in cards.output
+    assert not (tmp_path / "noisy" / "results.csv").exists()  # refused before any work
+
+
+def test_update_cards_records_the_verify_command_and_figures(tmp_path: Path, monkeypatch) -> None:
+    from autoharness.harness.card import read_card
+
+    library = Path(__file__).resolve().parents[2] / "harnesses" / "nim.py"
+    copy = tmp_path / "lib" / "nim.py"
+    copy.parent.mkdir()
+    copy.write_text(library.read_text())
+    monkeypatch.setenv("AUTOHARNESS_HARNESSES", str(copy.parent))
+    result = CliRunner().invoke(app, ["bench", "--games", "Nim-v0,Nim-v0-large", "--seeds", "2",
+                                      "--steps", "40", "--jobs", "1", "--update-cards",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    verified = read_card(copy.read_text()).verified
+    rows = pd.read_csv(tmp_path / "out" / "results.csv").set_index("game")
+    for game in ("Nim-v0", "Nim-v0-large"):
+        assert verified[game]["command"] == f"autoharness verify {game} --seeds 2 --steps 40"
+        assert verified[game]["actions"] == rows.loc[game, "actions"] == 80
+        assert verified[game]["stress_checks"] == rows.loc[game, "stress_checks"]
+    assert "Nim-v0-medium" in verified  # the card's other games keep their earlier figures
