@@ -4,10 +4,13 @@ Breakthrough-v0-blind shows no board, so the announced moves ("Player 0 moves [a
 replayed from the start position (two home rows each). White (W) moves up a rank, Black (B) down:
 straight ahead onto an empty square, or diagonally forward onto an enemy piece (capturing it).
 The engine lower-cases the action and reads the first ``[<file><1-2 digits><file><1-2 digits>]``.
-A player left without any move cannot act legally (the engine has no rule for it), so proposals
-avoid moves that would leave the opponent stuck whenever another move exists.
+A player left without any move cannot act legally (the engine has no rule for it). The harness
+plays both seats, so a proposal plays a winning move when it has one, and otherwise a move after
+which the two sides together can still reach a win without either being left without a move (a
+bounded depth-first search; pieces only move forward, so every line ends).
 """
 
+import math
 import random
 import re
 
@@ -165,15 +168,75 @@ def _blocks_opponent(board: list[list[str]], me: str, move: Move) -> bool:
     return not _moves(after, enemy)
 
 
-def propose_action(obs: str) -> str:
-    _n, me, board = _position(obs)
-    moves = sorted(_moves(board, me))
-    if not moves:
-        return "[a1a2]"  # no move at all: nothing is legal
-    random.shuffle(moves)
-    move = next((m for m in moves if not _blocks_opponent(board, me, m)), moves[0])
+# -- proposals: steer clear of dead ends --------------------------------------------------------
+SEARCH_BUDGET = 4000  # positions one proposal may expand (a few ms); beyond it lines count as open
+Board = tuple[tuple[str, ...], ...]
+
+
+def _wins(board: Board, me: str, move: Move) -> bool:
+    """Does ``move`` end the game at once: the far row reached or the last enemy piece taken?"""
+    enemy = "B" if me == "W" else "W"
+    r2, c2 = move[2], move[3]
+    if r2 == (len(board) - 1 if me == "W" else 0):
+        return True
+    return board[r2][c2] == enemy and sum(row.count(enemy) for row in board) == 1
+
+
+def _play(board: Board, move: Move) -> Board:
+    r1, c1, r2, c2 = move
+    rows = [list(row) for row in board]
+    rows[r2][c2], rows[r1][c1] = rows[r1][c1], "."
+    return tuple(tuple(row) for row in rows)
+
+
+def _progress(me: str):
+    """Search order: the most advanced piece first, so a line to a win is found quickly."""
+    return (lambda m: -m[2]) if me == "W" else (lambda m: m[2])
+
+
+def _can_finish(board: Board, mover: str, seen: dict, budget: list[int]) -> bool:
+    """Can play go on from here (``mover`` to move) to a win with every mover having a move?
+
+    Beyond the budget a line counts as open: a proposal then falls back on a one-move check.
+    """
+    key = (board, mover)
+    if key in seen:
+        return seen[key]
+    if budget[0] <= 0:
+        return True
+    budget[0] -= 1
+    moves = sorted(_moves([list(row) for row in board], mover), key=_progress(mover))
+    enemy = "B" if mover == "W" else "W"
+    found = bool(moves) and (any(_wins(board, mover, m) for m in moves)
+                             or any(_can_finish(_play(board, m), enemy, seen, budget)
+                                    for m in moves))
+    seen[key] = found
+    return found
+
+
+def _square(move: Move) -> str:
     r1, c1, r2, c2 = move
     return f"[{chr(97 + c1)}{r1 + 1}{chr(97 + c2)}{r2 + 1}]"
+
+
+def propose_action(obs: str) -> str:
+    _n, me, rows = _position(obs)
+    moves = sorted(_moves(rows, me))
+    if not moves:
+        return "[a1a2]"  # no move at all: nothing is legal
+    board = tuple(tuple(row) for row in rows)
+    winning = [m for m in moves if _wins(board, me, m)]
+    if winning:
+        return _square(random.choice(winning))
+    random.shuffle(moves)
+    enemy = "B" if me == "W" else "W"
+    seen: dict = {}
+    budget = [SEARCH_BUDGET]
+    for move in moves:
+        if _can_finish(_play(board, move), enemy, seen, budget):
+            return _square(move)
+    # Every line is closed (or unknown): at least do not leave the opponent without a move now.
+    return _square(next((m for m in moves if not _blocks_opponent(rows, me, m)), moves[0]))
 
 
 def eval_action(obs: str, action: str) -> bool:
@@ -186,3 +249,108 @@ def eval_action(obs: str, action: str) -> bool:
         return False
     f1, r1, f2, r2 = match.groups()
     return (int(r1) - 1, ord(f1) - 97, int(r2) - 1, ord(f2) - 97) in _legal_moves(obs)
+
+
+# ---- world model (hand-written; checked by `autoharness verify --world-model`) -----------------
+# Separate from the legality code above (its own helpers, prefixed _wm_). State: (n, cells, player
+# to move, winner), cells an n*n string with row 0 = rank 1 ("W" player 0, "B" player 1, "."),
+# rebuilt by replaying every "[GAME] Player N moves [a2a3]" line from the start position (so the
+# blind variant works too). Stock-engine semantics: the game ends when a piece reaches the far row
+# or a side has no pieces left; a player to move with no legal move is stuck (the engine refuses
+# every answer until two invalid moves forfeit) — the world model calls that the end, the stuck
+# player losing, which is how the engine ends it. ``value`` is a heuristic for the planner.
+
+_WM_SIZE = re.compile(r"on an (\d+)x\d+ board")
+_WM_MOVED = re.compile(r"^\[GAME\] Player [01] moves \[([a-z])(\d+)([a-z])(\d+)\]", re.MULTILINE)
+_WM_ACTION = re.compile(r"\[([a-z])(\d{1,2})([a-z])(\d{1,2})\]")
+
+
+def _wm_moves(n: int, cells: str, player: int) -> list[tuple[int, int]]:
+    me, enemy, step = ("W", "B", 1) if player == 0 else ("B", "W", -1)
+    moves = []
+    for index, cell in enumerate(cells):
+        if cell != me:
+            continue
+        row, col = divmod(index, n)
+        ahead = row + step
+        if not 0 <= ahead < n:
+            continue
+        if cells[ahead * n + col] == ".":
+            moves.append((index, ahead * n + col))
+        for c in (col - 1, col + 1):
+            if 0 <= c < n and cells[ahead * n + c] == enemy:
+                moves.append((index, ahead * n + c))
+    return moves
+
+
+def _wm_winner(n: int, cells: str) -> int | None:
+    if "W" in cells[(n - 1) * n:]:
+        return 0
+    if "B" in cells[:n]:
+        return 1
+    if "W" not in cells:
+        return 1
+    if "B" not in cells:
+        return 0
+    return None
+
+
+def parse_state(obs: str) -> tuple:
+    n = int(_WM_SIZE.search(obs).group(1))
+    state = (n, "W" * 2 * n + "." * (n - 4) * n + "B" * 2 * n, 0, None)
+    for f1, r1, f2, r2 in _WM_MOVED.findall(obs):
+        state = apply(state, f"[{f1}{r1}{f2}{r2}]")
+    return state
+
+
+def is_terminal(state: tuple) -> bool:
+    n, cells, player, winner = state
+    return winner is not None or not _wm_moves(n, cells, player)
+
+
+def legal_actions(state: tuple) -> list[str]:
+    n, cells, player, winner = state
+    if winner is not None:
+        return []
+    return [f"[{chr(97 + a % n)}{a // n + 1}{chr(97 + b % n)}{b // n + 1}]"
+            for a, b in _wm_moves(n, cells, player)]
+
+
+def apply(state: tuple, action: str) -> tuple:
+    n, cells, player, _winner = state
+    f1, r1, f2, r2 = _WM_ACTION.search(action.strip().lower()).groups()
+    move = ((int(r1) - 1) * n + ord(f1) - 97, (int(r2) - 1) * n + ord(f2) - 97)
+    if move not in _wm_moves(n, cells, player):
+        raise ValueError(f"{action} is not a legal move")
+    board = list(cells)
+    board[move[1]], board[move[0]] = board[move[0]], "."
+    after = "".join(board)
+    return (n, after, 1 - player, _wm_winner(n, after))
+
+
+def current_player(state: tuple) -> int:
+    return state[2]
+
+
+def returns(state: tuple) -> list[float]:
+    winner = state[3]
+    if winner is None and is_terminal(state):
+        winner = 1 - state[2]  # the player to move is stuck and forfeits
+    if winner is None:
+        return [0.0, 0.0]
+    return [1.0, -1.0] if winner == 0 else [-1.0, 1.0]
+
+
+def value(state: tuple) -> list[float]:
+    """A heuristic for the planner: pieces, and how far they have advanced."""
+    n, cells, _player, _winner = state
+    score = 0.0
+    for index, cell in enumerate(cells):
+        row = index // n
+        if cell == "W":
+            score += 1.0 + 0.15 * row
+        elif cell == "B":
+            score -= 1.0 + 0.15 * (n - 1 - row)
+    white = math.tanh(score / 4.0)
+    return [white, -white]
+

@@ -6,11 +6,12 @@ en-passant square from the last move, the side to move from our colour. Chess-v0
 board, so the announced move history ("Player N made the following move: e2e4") is replayed from
 the start. The engine searches the action for the first ``[a-h][1-8][a-h][1-8][qrbn]?`` in
 brackets (case-insensitive) and plays it if it is legal: a promotion needs its piece letter.
-Engine bug: a null move such as "[e2e2]" makes python-chess raise inside the engine before it can
-reject the move; the oracle counts a move it never rejected as accepted, so eval_action accepts
-it too (propose_action never plays it).
+Engine bug: a null move such as "[e2e2]" (also "[e2e2q]") makes python-chess raise inside the
+engine before it can reject the move. A move on which the engine raises is not a legal move, so
+eval_action rejects it (and propose_action never plays it).
 """
 
+import math
 import random
 import re
 
@@ -126,5 +127,96 @@ def eval_action(obs: str, action: str) -> bool:
         return False
     uci = match.group(1).lower()
     if uci[:2] == uci[2:4]:
-        return True  # the engine crashes on it instead of rejecting it (see the docstring)
+        return False  # a null move: the engine raises on it (see the docstring)
     return chess.Move.from_uci(uci) in _board(obs).legal_moves
+
+
+# ---- world model (hand-written; checked by `autoharness verify --world-model`) -----------------
+# State: the tuple of moves played (UCI), read from the "[GAME] Player N made the following move"
+# lines; python-chess replays it (cached by prefix), so repetition and the 75-move rule are seen
+# as the engine sees them. The engine ends the game exactly when ``board.is_game_over()``; its
+# turn limit is never checked. ``value`` is a material count, for the planner.
+
+_WM_BOARDS: dict[tuple[str, ...], chess.Board] = {}
+_WM_PIECE_VALUE = {chess.PAWN: 1, chess.KNIGHT: 3, chess.BISHOP: 3, chess.ROOK: 5, chess.QUEEN: 9}
+
+
+def _wm_board(moves: tuple) -> chess.Board:
+    """The position after ``moves`` (with its move stack). Do not change the result."""
+    board = _WM_BOARDS.get(moves)
+    if board is not None:
+        return board
+    known = len(moves)
+    while known and moves[:known] not in _WM_BOARDS:
+        known -= 1
+    board = _WM_BOARDS[moves[:known]] if known else chess.Board()
+    if len(_WM_BOARDS) > 5000:
+        _WM_BOARDS.clear()
+    for index in range(known, len(moves)):
+        # Repetitions reach back only to the last capture or pawn move: keep that much.
+        board = board.copy(stack=min(len(board.move_stack), board.halfmove_clock + 2))
+        board.push(chess.Move.from_uci(moves[index]))
+        _WM_BOARDS[moves[:index + 1]] = board
+    return board
+
+
+def parse_state(obs: str) -> tuple:
+    return tuple(_PLAYED.findall(obs))
+
+
+_WM_OVER: dict[tuple[str, ...], bool] = {}
+
+
+def is_terminal(state: tuple) -> bool:
+    moves = tuple(state)
+    over = _WM_OVER.get(moves)
+    if over is None:
+        if len(_WM_OVER) > 20000:
+            _WM_OVER.clear()
+        over = _WM_OVER[moves] = _wm_board(moves).is_game_over()
+    return over
+
+
+def legal_actions(state: tuple) -> list[str]:
+    if is_terminal(state):
+        return []
+    return [f"[{move.uci()}]" for move in _wm_board(tuple(state)).legal_moves]
+
+
+def apply(state: tuple, action: str) -> tuple:
+    uci = _MOVE.search(action.strip()).group(1).lower()
+    if chess.Move.from_uci(uci) not in _wm_board(tuple(state)).legal_moves:
+        raise ValueError(f"{uci} is not a legal move")
+    return (*state, uci)
+
+
+def current_player(state: tuple) -> int:
+    return len(state) % 2  # White (player 0) moves first
+
+
+def returns(state: tuple) -> list[float]:
+    outcome = _wm_board(tuple(state)).outcome()
+    if outcome is None or outcome.winner is None:
+        return [0.0, 0.0]
+    return [1.0, -1.0] if outcome.winner == chess.WHITE else [-1.0, 1.0]
+
+
+def value(state: tuple) -> list[float]:
+    """A heuristic for the planner: material, pawns' progress, and once one side is clearly
+    ahead, its king near the other, the other king driven to the edge (so it finds mates)."""
+    board = _wm_board(tuple(state))
+    material = sum(weight * (len(board.pieces(piece, chess.WHITE))
+                             - len(board.pieces(piece, chess.BLACK)))
+                   for piece, weight in _WM_PIECE_VALUE.items())
+    progress = (sum(chess.square_rank(s) - 1 for s in board.pieces(chess.PAWN, chess.WHITE))
+                - sum(6 - chess.square_rank(s) for s in board.pieces(chess.PAWN, chess.BLACK)))
+    white = 0.75 * math.tanh((material + 0.05 * progress) / 10.0)
+    if abs(material) >= 4:
+        ahead = chess.WHITE if material > 0 else chess.BLACK
+        hunted, hunter = board.king(not ahead), board.king(ahead)
+        if hunted is not None and hunter is not None:
+            edge = max(abs(chess.square_file(hunted) - 3.5), abs(chess.square_rank(hunted) - 3.5))
+            near = 7 - chess.square_distance(hunted, hunter)
+            mop = 0.12 * (edge - 0.5) / 3.0 + 0.08 * near / 6.0
+            white += mop if ahead == chess.WHITE else -mop
+    return [white, -white]

@@ -80,3 +80,74 @@ def eval_action(obs: str, action: str) -> bool:
         action = f"[{action}]"
     match = _ACTION.search(action)
     return bool(match) and int(match.group(1)) in _open_columns(obs)
+
+
+# ---- world model (hand-written; checked by `autoharness verify --world-model`) -----------------
+# State: (rows, cols, columns, player to move, winner), columns a tuple of strings, one per column,
+# bottom disc first ("X" player 0, "O" player 1); winner None while nobody has four in a row.
+# Rebuilt by replaying the engine's drop announcements (so the blind variant works too).
+
+_DIRECTIONS = ((0, 1), (1, 0), (1, 1), (1, -1))
+
+
+def _disc(columns: tuple, row: int, col: int) -> str:
+    if 0 <= col < len(columns) and 0 <= row < len(columns[col]):
+        return columns[col][row]
+    return ""
+
+
+def _connects(columns: tuple, col: int) -> bool:
+    row = len(columns[col]) - 1
+    disc = columns[col][row]
+    for dr, dc in _DIRECTIONS:
+        count = 1
+        for sign in (1, -1):
+            r, c = row + sign * dr, col + sign * dc
+            while _disc(columns, r, c) == disc:
+                count += 1
+                r, c = r + sign * dr, c + sign * dc
+        if count >= 4:
+            return True
+    return False
+
+
+def parse_state(obs: str) -> tuple:
+    size = _SIZE.search(obs)
+    rows, cols = (int(size.group(1)), int(size.group(2))) if size else (6, 7)
+    state = (rows, cols, ("",) * cols, 0, None)
+    for col in _DROP.findall(obs):
+        state = apply(state, f"[col {col}]")
+    return state
+
+
+def is_terminal(state: tuple) -> bool:
+    rows, _cols, columns, _player, winner = state
+    return winner is not None or all(len(c) >= rows for c in columns)
+
+
+def legal_actions(state: tuple) -> list[str]:
+    if is_terminal(state):
+        return []
+    rows, cols, columns = state[0], state[1], state[2]
+    return [f"[col {c}]" for c in range(cols) if len(columns[c]) < rows]
+
+
+def apply(state: tuple, action: str) -> tuple:
+    rows, cols, columns, player, _winner = state
+    col = int(_ACTION.search(action).group(1))
+    if not 0 <= col < cols or len(columns[col]) >= rows:
+        raise ValueError(f"column {col} is not open")
+    placed = columns[:col] + (columns[col] + ("X" if player == 0 else "O"),) + columns[col + 1:]
+    winner = player if _connects(placed, col) else None
+    return (rows, cols, placed, 1 - player, winner)
+
+
+def current_player(state: tuple) -> int:
+    return state[3]
+
+
+def returns(state: tuple) -> list[float]:
+    winner = state[4]
+    if winner is None:
+        return [0.0, 0.0]
+    return [1.0, -1.0] if winner == 0 else [-1.0, 1.0]

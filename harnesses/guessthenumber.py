@@ -77,3 +77,27 @@ def eval_action(obs: str, action: str) -> bool:
     guess = _guess(action)
     low, high, guessed = _state(obs)
     return guess is not None and low <= guess <= high and guess not in guessed
+
+
+# ---- policy: choose_action (hand-written) -------------------------------------------------------
+# Bisection: every answered guess ("higher"/"lower") narrows the interval; guess its middle.
+
+_HINT = re.compile(r"The target number is (higher|lower)\.")
+
+
+def choose_action(obs: str) -> str:
+    low, high, guessed = _state(obs)
+    for turn in obs.split("\n[Player] ")[1:]:
+        action, _, rest = turn.partition(_ANSWERED)
+        hint = _HINT.match("The target number is " + rest) if rest else None
+        guess = _guess(action) if "\n[Player] " not in action else None
+        if hint is None or guess is None:
+            continue
+        if hint.group(1) == "higher":
+            low = max(low, guess + 1)
+        else:
+            high = min(high, guess - 1)
+    options = [n for n in range(low, high + 1) if n not in guessed]
+    if not options:
+        return propose_action(obs)
+    return f"[{options[(len(options) - 1) // 2]}]"

@@ -10,6 +10,11 @@ my chips), so a player left at -1 after the ante has no legal move. The engine s
 the five tokens separately and rejects an action matching none or more than one kind (a repeated
 kind is fine); bet/raise need exactly one space before the amount. Unbracketed actions get
 brackets.
+
+Proposals keep what a later round needs: the ante is charged even to a player with no chips, and
+such a player has no legal move at all. So a proposal never spends below one ante for each round
+still to come (read from the last "### Round k/N"); folding is free, so that reserve is always
+kept whatever the opponent does.
 """
 
 import random
@@ -103,6 +108,8 @@ _EVENT = re.compile(
     r"|(Showdown tie))",
     re.MULTILINE,
 )
+_ROUND = re.compile(r"^\[GAME\] ### Round (\d+)/(\d+)$", re.MULTILINE)
+_ANTE = re.compile(r"- Ante (\d+) chip")
 _TOKENS = {
     "check": re.compile(r"\[check\]", re.I), "fold": re.compile(r"\[fold\]", re.I),
     "call": re.compile(r"\[call\]", re.I), "bet": re.compile(r"\[bet (\d+)\]", re.I),
@@ -167,10 +174,21 @@ def _amount(most: int) -> int:
     return random.randint(1, most) if r < 0.97 else most
 
 
+def _reserve(obs: str) -> int:
+    """Chips the antes of the rounds still to come will take."""
+    rounds = _ROUND.findall(obs)
+    ante = _ANTE.search(obs[:1000])
+    if not rounds:
+        return 0
+    k, n = map(int, rounds[-1])
+    return max(0, n - k) * (int(ante.group(1)) if ante else ANTE)
+
+
 def propose_action(obs: str) -> str:
     to_call, chips = _state(obs)
     if chips < 0:
         return "[fold]"  # broke after the ante: nothing is legal
+    chips -= min(_reserve(obs), chips)  # what may be spent now
     options = ["[fold]"] if random.random() < 0.3 else []
     if to_call == 0:
         options.append("[check]")

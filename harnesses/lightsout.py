@@ -49,3 +49,71 @@ def eval_action(obs: str, action: str) -> bool:
     match = _ACTION.fullmatch(action.strip())
     size = _size(obs)
     return bool(match) and int(match.group(1)) < size and int(match.group(2)) < size
+
+
+# ---- policy: choose_action (hand-written) -------------------------------------------------------
+# Lights Out is linear over GF(2): pressing a set of cells flips the XOR of their neighbourhoods.
+# Gaussian elimination gives one solution and the null space; the lightest solution over all its
+# cosets is pressed one cell at a time (re-solved every turn, so any position works).
+
+_ROW = re.compile(r"^(\d+): ([O.](?: [O.])*)$", re.MULTILINE)
+_MAX_NULLITY = 12  # 2**12 cosets at most to search for the lightest solution
+
+
+def _lights(obs: str, size: int) -> list[int] | None:
+    block = obs.rsplit("Current grid state", 1)[-1]
+    rows = {int(r): cells.split() for r, cells in _ROW.findall(block)}
+    if sorted(rows) != list(range(size)) or any(len(v) != size for v in rows.values()):
+        return None
+    return [1 if rows[r][c] == "O" else 0 for r in range(size) for c in range(size)]
+
+
+def _lightest_solution(size: int, lights: list[int]) -> list[int] | None:
+    n = size * size
+    rows = []  # (press mask over the n cells, light parity) per equation
+    for r in range(size):
+        for c in range(size):
+            mask = 0
+            for dr, dc in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)):
+                if 0 <= r + dr < size and 0 <= c + dc < size:
+                    mask |= 1 << ((r + dr) * size + c + dc)
+            rows.append([mask, lights[r * size + c]])
+    pivots, rank = [], 0
+    for col in range(n):
+        pick = next((i for i in range(rank, n) if rows[i][0] >> col & 1), None)
+        if pick is None:
+            continue
+        rows[rank], rows[pick] = rows[pick], rows[rank]
+        for i in range(n):
+            if i != rank and rows[i][0] >> col & 1:
+                rows[i][0] ^= rows[rank][0]
+                rows[i][1] ^= rows[rank][1]
+        pivots.append(col)
+        rank += 1
+    if any(rows[i][1] for i in range(rank, n)):
+        return None  # not solvable
+    free = [col for col in range(n) if col not in pivots]
+    if len(free) > _MAX_NULLITY:
+        free = free[:0]
+    best = None
+    for combo in range(1 << len(free)):
+        chosen = {free[k] for k in range(len(free)) if combo >> k & 1}
+        x = [1 if col in chosen else 0 for col in range(n)]
+        for i, col in enumerate(pivots):
+            bit = rows[i][1]
+            for f in chosen:
+                bit ^= rows[i][0] >> f & 1
+            x[col] = bit
+        if best is None or sum(x) < sum(best):
+            best = x
+    return best
+
+
+def choose_action(obs: str) -> str:
+    size = _size(obs)
+    lights = _lights(obs, size)
+    solution = _lightest_solution(size, lights) if lights is not None else None
+    if not solution or not any(solution):
+        return propose_action(obs)
+    cell = solution.index(1)
+    return f"[{cell // size} {cell % size}]"

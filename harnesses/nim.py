@@ -82,3 +82,42 @@ def eval_action(obs: str, action: str) -> bool:
     pile, qty = map(int, match.groups())
     piles = _piles(obs)
     return 0 <= pile < len(piles) and 1 <= qty <= piles[pile]
+
+
+# ---- world model (hand-written; checked by `autoharness verify --world-model`) -----------------
+# State: (piles, player to move). The piles are the last "Current Pile:" block; the player to move
+# follows from the number of "[GAME] Player N removes ..." announcements (player 0 starts). Whoever
+# takes the last object wins.
+
+_REMOVED = re.compile(r"^\[GAME\] Player [01] removes \d+ from pile \d+\.", re.MULTILINE)
+
+
+def parse_state(obs: str) -> tuple:
+    return (tuple(_piles(obs)), len(_REMOVED.findall(obs)) % 2)
+
+
+def is_terminal(state: tuple) -> bool:
+    return not any(state[0])
+
+
+def legal_actions(state: tuple) -> list[str]:
+    return [f"[{i} {q}]" for i, n in enumerate(state[0]) for q in range(1, n + 1)]
+
+
+def apply(state: tuple, action: str) -> tuple:
+    piles, player = state
+    pile, qty = map(int, _ACTION.search(action).groups())
+    if not (0 <= pile < len(piles) and 1 <= qty <= piles[pile]):
+        raise ValueError(f"cannot remove {qty} from pile {pile}")
+    return (piles[:pile] + (piles[pile] - qty,) + piles[pile + 1:], 1 - player)
+
+
+def current_player(state: tuple) -> int:
+    return state[1]
+
+
+def returns(state: tuple) -> list[float]:
+    if not is_terminal(state):
+        return [0.0, 0.0]
+    winner = 1 - state[1]  # the player who just moved took the last object
+    return [1.0, -1.0] if winner == 0 else [-1.0, 1.0]

@@ -67,3 +67,38 @@ def eval_action(obs: str, action: str) -> bool:
         action = f"[{action}]"
     m = _ACTION.fullmatch(action.strip())
     return m is not None and _legal(_board(obs), int(m.group(1)), int(m.group(2)))
+
+
+# ---- policy: choose_action (hand-written) -------------------------------------------------------
+# Exhaustive search with memoisation over the 2**15 boards: play the jump whose subtree ends with
+# the fewest pegs (the engine scores 1 - (pegs - 1) / 14 when no jump is left, 1 for one peg).
+
+_BEST: dict[int, tuple[int, tuple[int, int] | None]] = {}
+
+
+def _fewest(mask: int) -> tuple[int, tuple[int, int] | None]:
+    """(fewest pegs reachable from this board, the first jump towards it)."""
+    if mask in _BEST:
+        return _BEST[mask]
+    best: tuple[int, tuple[int, int] | None] = (mask.bit_count(), None)
+    if best[0] > 1:
+        for (frm, to), over in _JUMPS.items():
+            if mask >> frm & 1 and mask >> over & 1 and not mask >> to & 1:
+                pegs, _ = _fewest(mask & ~(1 << frm) & ~(1 << over) | (1 << to))
+                if pegs < best[0] or best[1] is None:
+                    best = (pegs, (frm, to))
+                    if pegs == 1:
+                        break
+    _BEST[mask] = best
+    return best
+
+
+def choose_action(obs: str) -> str:
+    board = _board(obs)
+    if sorted(board) != list(range(1, 16)):
+        return propose_action(obs)
+    mask = sum(1 << hole for hole, peg in board.items() if peg)
+    _, move = _fewest(mask)
+    if move is None or not _legal(board, *move):
+        return propose_action(obs)
+    return f"[{move[0]} {move[1]}]"

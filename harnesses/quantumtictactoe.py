@@ -6,8 +6,9 @@ and (1, 1).") and every collapse ("Superposition resolved. Cell (r, c) is now X.
 both players, so the solidified cells are the collapsed ones. The engine deletes spaces from the
 action, then reads the first ``[a,b]``.
 Engine quirk: no draw rule, so a collapse that leaves fewer than two open cells without a line
-leaves a game with no legal move at all. propose_action replays the engine's cycle resolution
-and avoids such moves where it can.
+leaves a game with no legal move at all. The harness plays both seats, so propose_action
+replays the engine's cycle resolution and plays a move from which the two sides can still reach
+a line (a bounded depth-first search over the following moves).
 """
 
 import random
@@ -86,14 +87,48 @@ def _resolve(spooky: dict[int, tuple[int, int, int]], board: list[str]) -> None:
             return
 
 
-def _dead_end(spooky: dict[int, tuple[int, int, int]], board: list[str], pid: int,
-              a: int, b: int) -> bool:
-    """Would move [a,b] leave no legal move and no winner?"""
+SEARCH_BUDGET = 1500  # positions one proposal may expand; beyond it a line counts as open
+Spooky = dict[int, tuple[int, int, int]]
+
+
+def _after(spooky: Spooky, board: list[str], pid: int, a: int, b: int,
+           move_id: int) -> tuple[Spooky, list[str], bool]:
+    """(superpositions, board, someone has a line) after move [a,b], as the engine plays it."""
     spooky, board = dict(spooky), list(board)
-    spooky[max(spooky, default=-1) + 1] = (pid, a, b)
+    spooky[move_id] = (pid, a, b)
     _resolve(spooky, board)
     won = any(board[x] and board[x] == board[y] == board[z] for x, y, z in _LINES)
-    return not won and board.count("") < 2
+    return spooky, board, won
+
+
+def _dead_end(spooky: Spooky, board: list[str], pid: int, a: int, b: int) -> bool:
+    """Would move [a,b] leave no legal move and no winner?"""
+    _spooky, after, won = _after(spooky, board, pid, a, b, max(spooky, default=-1) + 1)
+    return not won and after.count("") < 2
+
+
+def _can_end(spooky: Spooky, board: list[str], pid: int, move_id: int, seen: dict,
+             budget: list[int]) -> bool:
+    """Can play go on from here (``pid`` to move) to a line with a legal move at every turn?"""
+    key = (tuple(board), tuple(spooky.values()), pid)
+    if key in seen:
+        return seen[key]
+    cells = [i for i in range(9) if not board[i]]
+    if len(cells) < 2:
+        return False
+    if budget[0] <= 0:
+        return True
+    budget[0] -= 1
+    pairs = [(a, b) for a in cells for b in cells if a != b]
+    random.shuffle(pairs)
+    found = False
+    for a, b in pairs:
+        after_spooky, after, won = _after(spooky, board, pid, a, b, move_id)
+        if won or _can_end(after_spooky, after, 1 - pid, move_id + 1, seen, budget):
+            found = True
+            break
+    seen[key] = found
+    return found
 
 
 def propose_action(obs: str) -> str:
@@ -105,6 +140,13 @@ def propose_action(obs: str) -> str:
     me = re.search(r"You are Player (\d) in Quantum", obs)
     spooky, board = _replay(obs)
     pid = int(me.group(1)) if me else 0
+    move_id = len(_PLACED.findall(obs))
+    seen: dict = {}
+    budget = [SEARCH_BUDGET]
+    for a, b in pairs:
+        after_spooky, after, won = _after(spooky, board, pid, a, b, move_id)
+        if won or _can_end(after_spooky, after, 1 - pid, move_id + 1, seen, budget):
+            return f"[{a},{b}]"
     a, b = next((p for p in pairs if not _dead_end(spooky, board, pid, *p)), pairs[0])
     return f"[{a},{b}]"
 

@@ -54,3 +54,38 @@ def eval_action(obs: str, action: str) -> bool:
     if "[" not in action and "]" not in action:
         action = f"[{action}]"
     return _ACTION.fullmatch(action.strip()) is not None
+
+
+# ---- policy: choose_action (hand-written) -------------------------------------------------------
+# The values are uniform on [0, 1] (the engine draws them with random.random) and shown, so this
+# is the full-information best-choice problem: accept the current value x, with k values still to
+# come, exactly when it is the best so far and x >= b_k, where b_k solves
+# sum_{j=1..k} (b**-j - 1) / j = 1 (Gilbert and Mosteller's optimal thresholds).
+
+_COUNT = re.compile(r"You will observe (\d+) hidden values")
+_VALUE = re.compile(r"The current value is (\d+(?:\.\d+)?)\.")
+
+
+def _threshold(k: int) -> float:
+    if k <= 0:
+        return 0.0
+    low, high = 1e-9, 1.0
+    for _ in range(60):  # the sum falls as b grows: bisect for the root
+        b = (low + high) / 2
+        if sum((b ** -j - 1) / j for j in range(1, k + 1)) > 1:
+            low = b
+        else:
+            high = b
+    return (low + high) / 2
+
+
+def choose_action(obs: str) -> str:
+    match = _COUNT.search(obs)
+    values = [float(v) for v in _VALUE.findall(obs)]
+    if match is None or not values:
+        return propose_action(obs)
+    current, earlier = values[-1], values[:-1]
+    remaining = int(match.group(1)) - len(values)
+    if earlier and current < max(earlier):
+        return "[continue]"
+    return "[accept]" if current >= _threshold(remaining) else "[continue]"

@@ -5,9 +5,9 @@ piles. The engine runs every ``[play C P]`` / ``[discard C P]`` / ``[draw]`` tok
 order (case-sensitive; card = rank of A23456789JQK + suit, pile 0-3), so eval_action replays them:
 a play needs C to continue pile P (A on empty, next rank up, K wild and counted as the next rank)
 and C to be the payoff top, in hand, or a discard-pile top; a discard needs C in hand and ends the
-action; [draw] refills the hand to 5 and is always accepted. The engine crashes (without
-rejecting) on a bare ``[play]`` and on a discard after the payoff pile was emptied: the oracle
-counts those as accepted, so eval_action does too.
+action; [draw] refills the hand to 5 and is always accepted. The engine raises on a bare
+``[play]`` (``int('')``) and on a discard once the payoff pile is empty (it reads the payoff top):
+such an action is not a legal move, so eval_action rejects it.
 Hidden-information limit: cards drawn, or a payoff card uncovered, earlier in the same action are
 unseen, so a later token that relies on them is judged illegal. Bracket-free actions get wrapped.
 """
@@ -139,10 +139,10 @@ def eval_action(obs: str, action: str) -> bool:
             if len(pos.hand) < 5:
                 pos.hand += ["?"] * (5 - len(pos.hand))  # unseen cards (or none: deck empty)
         elif kind == "play":
-            if not card:  # a bare [play] crashes the engine, which rejected nothing
-                return True
+            if not card:  # a bare [play]: the engine raises on it
+                return False
             if not _play(pos, card, int(index)):
                 return False
-        else:  # a discard ends the action (the engine crashes on it once the payoff is empty)
-            return pos.payoff_len == 0 or card in pos.hand
+        else:  # a discard ends the action (the engine raises on it once the payoff is empty)
+            return pos.payoff_len > 0 and card in pos.hand
     return True

@@ -171,3 +171,27 @@ def eval_action(obs: str, action: str) -> bool:
     grid, solution = _solution(obs)
     i = (row - 1) * 9 + col - 1
     return not grid[i] and solution is not None and solution[i] == num
+
+
+# ---- policy: choose_action (hand-written) -------------------------------------------------------
+# Every correct digit is legal and every legal move is correct, so any order of filling wins: fill
+# the empty cells of the (unique) solution in reading order. The solution found for an earlier
+# board is reused while the board still agrees with it.
+
+_SOLVED: list[list[int]] = []
+
+
+def choose_action(obs: str) -> str:
+    grid = _grid(obs)
+    empty = [i for i in range(81) if not grid[i]]
+    if not empty:
+        return propose_action(obs)
+    solution = next((s for s in _SOLVED
+                     if all(g in (0, v) for g, v in zip(grid, s, strict=True))), None)
+    if solution is None:
+        _, solution = _solution(obs)
+        if solution is None:
+            return propose_action(obs)
+        _SOLVED[:] = [solution] + _SOLVED[:7]
+    i = empty[0]
+    return f"[{i // 9 + 1} {i % 9 + 1} {solution[i]}]"

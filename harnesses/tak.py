@@ -13,10 +13,13 @@ a small literal parser. Rules as the engine checks them (quirks included):
   capstone, a capstone cannot land on a capstone (it flattens walls). Several pieces: the i-th key
   is at Manhattan distance i from the source (no straight-line rule), in board, and is not topped
   by a wall or a capstone.
-Where the engine raises instead of rejecting (e.g. an empty piece list, a 3-number square) the
-oracle counts the action as accepted, and so does eval_action. Engine bug: every road-winning move
-raises in ``set_winner(player_ids=...)``. Piece lists using escapes or triple quotes are judged
-as well as this small parser allows.
+Where the engine raises (e.g. an empty piece list, a 3-number square) the action is not a legal
+move, and eval_action rejects it. Engine bug: after every action the engine checks whether the
+MOVER now has a road and declares the winner with ``set_winner(player_ids=...)``, which raises:
+so a road-completing move is rejected too (the check mirrors the engine's own road search,
+quirks included). A move that completes a road for the opponent only leaves the opponent with
+no action that does not raise, so proposals avoid giving either side a road. Piece lists using
+escapes or triple quotes are judged as well as this small parser allows.
 """
 
 import random
@@ -166,24 +169,93 @@ def _position(obs: str) -> tuple[int, Board, int, int]:
 
 # -- the engine's rules ------------------------------------------------------------------------
 def _legal(position: tuple[int, Board, int, int], action: str) -> bool:
+    """Does the engine accept ``action`` without raising?"""
+    checked = _checked(position, action)
+    if checked is None:
+        return False
+    me, board, _stones, _caps = position
+    return not _has_road(_applied(board, *checked), me)
+
+
+def _checked(position: tuple[int, Board, int, int],
+             action: str) -> tuple[str, tuple[int, int] | None, dict] | None:
+    """(kind, source, allocation) of an action the rules allow, else None (rejected, or one on
+    which the engine's checks raise)."""
     match = _ACTION.search(action)
     if not match:
-        return False
+        return None
     kind, source_text, allocation_text = match.groups()
     allocation = _allocation(allocation_text)
     if allocation is None:
-        return False
+        return None
     me, board, stones, caps = position
     size = len(board)
     try:
         if kind == "place":
-            return _legal_place(board, me, stones, caps, allocation)
+            ok = _legal_place(board, me, stones, caps, allocation)
+            return (kind, None, allocation) if ok else None
         if not source_text.strip():
-            return False
+            return None
         sr, sc = map(int, source_text.split(","))
-        return _legal_move(board, me, sr, sc, allocation, size)
-    except (TypeError, ValueError, IndexError):  # the engine raises here before rejecting: the
-        return True  # oracle counts an action the engine did not reject as accepted
+        ok = _legal_move(board, me, sr, sc, allocation, size)
+        return (kind, (sr, sc), allocation) if ok else None
+    except (TypeError, ValueError, IndexError):  # the engine raises here: not a legal move
+        return None
+
+
+def _applied(board: Board, kind: str, source: tuple[int, int] | None, allocation: dict) -> Board:
+    """The board after an allowed action, as the engine's _apply_placement/_apply_movement."""
+    after = [[list(stack) for stack in row] for row in board]
+    if kind == "place":
+        (row, col), piece = next(iter(allocation.items()))
+        after[row][col].extend(piece)
+        return after
+    sr, sc = source
+    pieces = [p for values in allocation.values() for p in values]
+    stack = after[sr][sc]
+    if len(pieces) == 1:
+        tr, tc = next(iter(allocation))
+        if after[tr][tc] and stack[-1][0] == "C" and after[tr][tc][-1][0] == "W":
+            after[tr][tc][-1] = "F" + after[tr][tc][-1][1]  # the capstone flattens the wall
+        after[tr][tc].extend(pieces)
+    else:
+        for (tr, tc), group in allocation.items():
+            after[tr][tc].extend(group)
+    after[sr][sc] = stack[:-len(pieces)]
+    return after
+
+
+def _has_road(board: Board, player: int) -> bool:
+    """The engine's _check_win, step for step (one visited set shared by every start, so it can
+    miss a left-right road in a group it already explored from the top edge)."""
+    size = len(board)
+    visited: set[tuple[int, int]] = set()
+
+    def counts(r: int, c: int) -> bool:
+        if 0 <= r < size and 0 <= c < size:
+            stack = board[r][c]
+            return bool(stack) and stack[-1].endswith(str(player)) and stack[-1][0] in "FC"
+        return False
+
+    def search(r: int, c: int, edges: set[str]) -> bool:
+        if (r, c) in visited:
+            return False
+        visited.add((r, c))
+        if r == 0:
+            edges.add("top")
+        if r == size - 1:
+            edges.add("bottom")
+        if c == 0:
+            edges.add("left")
+        if c == size - 1:
+            edges.add("right")
+        if {"top", "bottom"} <= edges or {"left", "right"} <= edges:
+            return True
+        return any(counts(r + dr, c + dc) and search(r + dr, c + dc, set(edges))
+                   for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0)))
+
+    return (any(counts(0, c) and search(0, c, {"top"}) for c in range(size))
+            or any(counts(r, 0) and search(r, 0, {"left"}) for r in range(size)))
 
 
 def _top(board: Board, r: int, c: int) -> str:
@@ -251,19 +323,30 @@ def _random_move(board: Board, me: int, stones: int, caps: int) -> str | None:
     return f"[move ({sr},{sc}) {{{body}}}]"
 
 
+def _roadless(position: tuple[int, Board, int, int], action: str) -> bool:
+    """Legal, and leaves no road for either side (the opponent's would crash its next turn)."""
+    checked = _checked(position, action)
+    if checked is None:
+        return False
+    me, board, _stones, _caps = position
+    after = _applied(board, *checked)
+    return not _has_road(after, me) and not _has_road(after, 1 - me)
+
+
 def propose_action(obs: str) -> str:
     position = _position(obs)
     me, board, stones, caps = position
     for _ in range(20):  # mostly random placements and carries, split in every way
         action = _random_move(board, me, stones, caps)
-        if action and _legal(position, action):
+        if action and _roadless(position, action):
             return action
     size = len(board)  # else every placement and one-piece step (one is legal if any move is)
     squares = [(r, c) for r in range(size) for c in range(size)]
     simple = [f"[place () {{({r},{c}): [{kind}{me}]}}]" for r, c in squares for kind in "FWC"]
     simple += [f"[move ({r},{c}) {{({r + dr},{c + dc}): [{board[r][c][-1]}]}}]"
                for r, c in squares if board[r][c] for dr, dc in _STEPS]
-    legal = [action for action in simple if _legal(position, action)]
+    roadless = [action for action in simple if _roadless(position, action)]
+    legal = roadless or [action for action in simple if _legal(position, action)]
     return random.choice(legal) if legal else f"[place () {{(0,0): [F{me}]}}]"
 
 

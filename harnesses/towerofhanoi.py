@@ -124,3 +124,35 @@ def eval_action(obs: str, action: str) -> bool:
             return False
         towers[dst].append(towers[src].pop())
     return True
+
+
+# ---- policy: choose_action (hand-written) -------------------------------------------------------
+# The optimal recursion, from any position: to bring disks 1..n onto a tower, leave disk n alone
+# if it is already there, else first bring 1..n-1 onto the third tower, then move disk n.
+
+_DISKS = re.compile(r"Tower of Hanoi with (\d+) disks")
+
+
+def _next_move(where: dict[int, str], n: int, target: str) -> tuple[str, str] | None:
+    while n > 0:
+        peg = where[n]
+        if peg == target:
+            n -= 1
+            continue
+        spare = ({"A", "B", "C"} - {peg, target}).pop()
+        sub = _next_move(where, n - 1, spare)
+        return sub if sub is not None else (peg, target)
+    return None
+
+
+def choose_action(obs: str) -> str:
+    towers = _towers(obs)
+    where = {disk: name for name, disks in towers.items() for disk in disks}
+    match = _DISKS.search(obs)
+    n = int(match.group(1)) if match else max(where, default=0)
+    if sorted(where) != list(range(1, n + 1)):
+        return propose_action(obs)  # a board this parser does not understand: any legal move
+    move = _next_move(where, n, "C")
+    if move is None or not _ok(towers, *move):
+        return propose_action(obs)
+    return f"[{move[0]} {move[1]}]"

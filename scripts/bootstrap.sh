@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make .venv (Python >= 3.12, which textarena 0.7.4 needs) with autoharness and its dev tools.
+# Make .venv (Python >= 3.12, which textarena 0.7.4 needs) with autoharness, its dev tools and Ray.
 # Idempotent: reinstalls only when pyproject.toml changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,7 @@ fi
 stamp=.venv/.autoharness-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  # ray: the test suite runs bench and learn --games on a local Ray cluster too
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,ray]'
   touch "$stamp"
 fi

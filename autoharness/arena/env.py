@@ -8,7 +8,9 @@ default wrappers are anything else are driven through their own wrapper stack, u
 
 Every step reports whether the engine rejected the action, read at its source (``detect.py``).
 ``is_legal`` asks the same question of a copy, leaving this env and the global ``random`` state
-untouched, so a chance game's next state is the one the real step produces.
+untouched, so a chance game's next state is the one the real step produces. An action on which
+the engine raises is illegal (reason ``"engine error: ..."``): it is no move the game can go on
+from. ``engine=`` picks the engine profile (``profiles.py``: ``stock`` 0.7.4 or ``fixed``).
 """
 
 from __future__ import annotations
@@ -19,32 +21,41 @@ import functools
 import io
 import pickle
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import textarena as ta
 from textarena.envs.registration import ENV_REGISTRY
 
-from autoharness.arena import detect, hints
+from autoharness.arena import detect, hints, profiles
 from autoharness.arena.catalogue import num_players as default_num_players
 
 _FAST_WRAPPERS = {"LLMObservationWrapper", "ActionFormattingWrapper"}
 _UNPICKLABLE: set[type] = set()
 
 
+ENGINE_ERROR = "engine error: "  # the reason's prefix for an action on which the engine raised
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """The engine's judgement of one action: legal, or rejected with the engine's reason."""
+    """The engine's judgement of one action: legal, or illegal with the engine's reason.
+
+    An action on which the engine raises is not a legal move: it is illegal with the reason
+    ``"engine error: <exception>"`` (or the engine's own rejection, when it rejected the action
+    before raising), and ``engine_error`` holds the exception so that it can be counted apart.
+    """
 
     legal: bool
     reason: str | None = None
-    engine_error: str | None = None  # the engine raised after (not instead of) judging
+    engine_error: str | None = None  # set when the engine raised on the action
 
 
 @dataclass(frozen=True)
 class StepResult:
     player: int
-    legal: bool
+    legal: bool  # False also when the engine raised (``engine_error`` says so); the episode ends
     reason: str | None
     done: bool
     engine_error: str | None = None  # the engine itself raised on this action
@@ -61,28 +72,30 @@ class _Recipe:
     players: int
     overrides: dict
     strip: hints.MessageFilter
-    env_class: type | None  # the unwrapped class, built directly on the fast path
+    env_class: type  # the unwrapped class under the engine profile
 
     def build(self) -> Any:
-        if not self.fast:
-            return ta.make(self.game_id, **self.overrides)
         spec = ENV_REGISTRY[self.game_id]
         env = self.env_class(**{**spec.kwargs, **self.overrides})
         env.env_id, env.entry_point = self.game_id, spec.entry_point
+        if not self.fast:  # the env's own wrapper stack, as ``ta.make`` applies it
+            for wrapper in spec.default_wrappers or []:
+                env = wrapper(env)
         return env
 
 
 @functools.cache
-def _recipe(game_id: str, strip_hints: bool) -> _Recipe:
+def _recipe(game_id: str, strip_hints: bool, engine: str) -> _Recipe:
     if game_id not in ENV_REGISTRY:
         raise ValueError(f"unknown TextArena id {game_id!r}")
     wrappers = {w.__name__ for w in (ENV_REGISTRY[game_id].default_wrappers or [])}
     overrides = hints.env_overrides(game_id, strip_hints)
     sample = _innermost(ta.make(game_id, **overrides))  # imports the env's module
+    env_class = profiles.env_class(engine, type(sample))
     detect.install_hooks()  # now that its State subclasses exist
     return _Recipe(game_id, wrappers <= _FAST_WRAPPERS, "ActionFormattingWrapper" in wrappers,
                    default_num_players(game_id), overrides,
-                   hints.message_filter(game_id, strip_hints), type(sample))
+                   hints.message_filter(game_id, strip_hints), env_class)
 
 
 class GameEnv:
@@ -95,9 +108,11 @@ class GameEnv:
         players: int | None = None,
         keep_raw_text: bool = False,
         strip_hints: bool = True,
+        engine: str = profiles.DEFAULT_PROFILE,
     ) -> None:
-        recipe = _recipe(game_id, strip_hints)
+        recipe = _recipe(game_id, strip_hints, profiles.check_profile(engine))
         self.game_id = game_id
+        self.engine = engine
         self.seed = seed
         self.num_players = players or recipe.players
         self.fast = recipe.fast
@@ -110,6 +125,9 @@ class GameEnv:
         self._history: dict[int, str] = {}
         self._raw_history: dict[int, list[str]] = {}
         self._observation: str = ""
+        # Oracle-side only, never shown to a harness: (raw, kept) for each message of the latest
+        # observation pull that the hint stripping changed (movelists.py reads the lists in it).
+        self.hidden: list[tuple[str, str | None]] = []
         self.done = False
         self.engine_error: str | None = None
         with contextlib.redirect_stdout(io.StringIO()):  # puzzle generators print their retries
@@ -142,15 +160,34 @@ class GameEnv:
             return
         roles = self.raw_env.state.role_mapping
         new: list[str] = []
+        self.hidden = []
         for sender, message, _kind in messages:
             name = "GAME" if sender == ta.GAME_ID else roles.get(sender, f"Player {sender}")
             kept = self._strip(message)
             if kept is not None:
                 new.append(f"\n[{name}] {kept}")
+            if kept != message:
+                self.hidden.append((message, kept))
             if self.keep_raw_text:
                 self._raw_history.setdefault(player, []).append(f"\n[{name}] {message}")
         # Appending to the player's string keeps each step linear in what is new.
         self._history[player] = self._observation = self._history.get(player, "") + "".join(new)
+
+    def view(self, player: int) -> str | None:
+        """What ``player`` would see if asked to move now (its history and the messages waiting
+        for it, legal-move lists removed), without consuming anything; also after the game
+        ended. None for games driven through their own wrapper stack."""
+        if not self.fast:
+            return None
+        roles = self.raw_env.state.role_mapping
+        pending = self.raw_env.state.observations.get(player, [])
+        new = []
+        for sender, message, _kind in pending:
+            name = "GAME" if sender == ta.GAME_ID else roles.get(sender, f"Player {sender}")
+            kept = self._strip(message)
+            if kept is not None:
+                new.append(f"\n[{name}] {kept}")
+        return self._history.get(player, "") + "".join(new)
 
     # -- acting ---------------------------------------------------------------------------
     def format_action(self, action: str) -> str:
@@ -169,7 +206,8 @@ class GameEnv:
         self.engine_error = error
         if not self.done:
             self._pull_observation()
-        return StepResult(player, reason is None, reason, self.done, error)
+        return StepResult(player, reason is None and error is None, _reason(reason, error),
+                          self.done, error)
 
     def is_legal(self, action: str) -> Verdict:
         """Would the engine accept ``action`` from the current player now? Changes nothing."""
@@ -182,7 +220,7 @@ class GameEnv:
                                           self.current_player, self._death_key)
         finally:
             random.setstate(rng)
-        return Verdict(reason is None, reason, error)
+        return Verdict(reason is None and error is None, _reason(reason, error), error)
 
     def close(self) -> tuple[dict[int, float] | None, dict]:
         """Rewards and game info, as ``env.close()`` gives them."""
@@ -193,21 +231,44 @@ class GameEnv:
         """A private copy of the engine. For a trial step (the oracle) copy only what decides
         legality: not the logs, which grow with the game and which the engine never reads, and
         not whatever ``_LIGHTER`` drops for the env's class."""
+        return self._freeze_engine(for_trial)()
+
+    def _freeze_engine(self, for_trial: bool) -> Callable[[], Any]:
+        """The engine as it is now, kept as pickled bytes where it pickles (half the price of a
+        copy); calling the result makes a copy from them."""
         engine, state = self._engine, self.raw_env.state
         logs, state.logs = state.logs, []
-        lighten = _LIGHTER.get(type(self.raw_env).__name__) if for_trial else None
+        lighten = _lighter(type(self.raw_env)) if for_trial else None
         restore = lighten(self.raw_env) if lighten else None
         try:
             if type(engine) not in _UNPICKLABLE:
                 try:
-                    return pickle.loads(pickle.dumps(engine, pickle.HIGHEST_PROTOCOL))
+                    frozen = pickle.dumps(engine, pickle.HIGHEST_PROTOCOL)
+                    return functools.partial(pickle.loads, frozen)
                 except Exception:  # lambdas, generators, locks: fall back to deepcopy
                     _UNPICKLABLE.add(type(engine))
-            return copy.deepcopy(engine)
+            kept = copy.deepcopy(engine)
+            return functools.partial(copy.deepcopy, kept)
         finally:
             state.logs = logs
             if restore is not None:
                 restore()
+
+    def snapshot(self) -> Callable[[], GameEnv]:
+        """This position, kept for probing later: calling the result gives a GameEnv at it whose
+        oracle (``is_legal``) and observation work; it shares this env's message history up to
+        now, so it is for judging actions, not for playing on (use ``clone`` for that)."""
+        thaw = self._freeze_engine(for_trial=True)
+        fields = dict(self.__dict__)
+
+        def at_position() -> GameEnv:
+            twin = object.__new__(GameEnv)
+            twin.__dict__.update(fields)
+            twin._engine = thaw()
+            twin.raw_env = _innermost(twin._engine)
+            return twin
+
+        return at_position
 
     def clone(self) -> GameEnv:
         """An independent copy of this episode, observation history included."""
@@ -237,10 +298,22 @@ def _chess_without_history(raw_env: Any):
 _LIGHTER = {"ChessEnv": _chess_without_history}
 
 
+def _lighter(env_class: type):
+    """The env class's trial-copy lightener, found by class name along the MRO (so an engine
+    profile's subclass of ChessEnv is lightened like ChessEnv)."""
+    return next((_LIGHTER[c.__name__] for c in env_class.__mro__ if c.__name__ in _LIGHTER), None)
+
+
 def _innermost(env: Any) -> Any:
     while isinstance(env, ta.Wrapper):
         env = env.env
     return env
+
+
+def _reason(rejection: str | None, error: str | None) -> str | None:
+    if rejection is None and error is not None:
+        return ENGINE_ERROR + error
+    return rejection
 
 
 def _apply(engine: Any, raw_env: Any, action: str, player: int,
@@ -254,7 +327,7 @@ def _apply(engine: Any, raw_env: Any, action: str, player: int,
         done, info = engine.step(action)
     except Exception as exc:  # an engine bug (Stratego's winner check, ...): the episode is over
         # Whether the engine had rejected the action before breaking is still known.
-        return detect.rejection_of(state), True, f"engine raised {type(exc).__name__}: {exc}"
+        return detect.rejection_of(state), True, f"{type(exc).__name__}: {exc}"
     reason = detect.rejection_of(state)
     if (reason is None and death_key is not None and not killed_before
             and detect.killed_for_invalid_move(raw_env, death_key, player)):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from autoharness.arena.env import GameEnv
+from autoharness.arena.profiles import DEFAULT_PROFILE
 
 
 class PolicyFailure(Exception):
@@ -57,7 +58,22 @@ class StepRecord:
     policy_failed: bool = False
     episode_done: bool = False
     observation: str | None = None  # kept only with keep_observations=True
-    engine_error: str | None = None  # the engine crashed on this action (an engine bug)
+    engine_error: str | None = None  # the engine crashed on this action (so it is illegal)
+    # With ``classify_illegal``, for an illegal action: was the position stuck (no legal action
+    # known among the probes), was the verdict one the observation could not decide?
+    stuck: bool | None = None
+    undecidable: bool | None = None
+
+
+@dataclass(frozen=True)
+class IllegalKind:
+    """What ``classify_illegal`` says of an illegal action, judged at the position before it."""
+
+    stuck: bool = False
+    undecidable: bool = False
+
+
+IllegalClassifier = Callable[["GameEnv", str, int, str], IllegalKind]
 
 
 def episode_seed(seed: int, episode: int) -> int:
@@ -82,11 +98,12 @@ class _Lane:
     finished: bool = False
     start: GameEnv | None = None  # a fresh copy of the first episode, for slow-reset games
 
-    def new_episode(self, game_id: str, players: int | None) -> None:
+    def new_episode(self, game_id: str, players: int | None, engine: str) -> None:
         if self.start is not None:
             self.env = self.start.clone()
             return
-        self.env = GameEnv(game_id, seed=episode_seed(self.seed, self.episode), players=players)
+        self.env = GameEnv(game_id, seed=episode_seed(self.seed, self.episode), players=players,
+                           engine=engine)
         if game_id in SLOW_RESET_GAMES:
             self.start = self.env.clone()
 
@@ -101,11 +118,17 @@ def play(
     keep_observations: bool = False,
     players: int | None = None,
     before_step: Callable[[GameEnv, str, int, str], None] | None = None,
+    classify_illegal: IllegalClassifier | None = None,
+    engine: str = DEFAULT_PROFILE,
 ) -> Iterator[StepRecord]:
     """Yield one record per action for every lane, until each lane played ``steps`` actions.
 
     ``before_step(env, observation, player, action)`` sees each position before its action is
     played (``verify`` probes the harness's verifier there with the oracle).
+    ``classify_illegal(env, observation, player, action)`` is asked about each illegal action,
+    with ``env`` at the position before it (a snapshot is kept before every step: ~10% of a
+    cheap game's rollout); its answer fills the record's ``stuck`` and ``undecidable``.
+    ``engine`` is the engine profile every env is built with.
 
     With ``stop_on_illegal`` a lane stops at its first rejected action or policy failure (the
     learning loop's evaluation); otherwise the engine's rules apply (a game may end on repeated
@@ -113,7 +136,7 @@ def play(
     """
     lanes = [_Lane(seed) for seed in seeds]
     for lane in lanes:
-        lane.new_episode(game_id, players)
+        lane.new_episode(game_id, players, engine)
     while True:
         active = [lane for lane in lanes if not lane.finished]
         if not active:
@@ -130,18 +153,23 @@ def play(
             else:
                 if before_step is not None:
                     before_step(lane.env, observation, player, answer)
+                before = lane.env.snapshot() if classify_illegal is not None else None
                 result = lane.env.step(answer)
                 done = result.done
+                kind = (classify_illegal(before(), observation, player, answer)
+                        if before is not None and not result.legal else None)
                 record = StepRecord(game_id, lane.seed, lane.episode, lane.actions, player, answer,
                                     result.legal, result.reason, episode_done=done,
-                                    observation=kept, engine_error=result.engine_error)
+                                    observation=kept, engine_error=result.engine_error,
+                                    stuck=None if kind is None else kind.stuck,
+                                    undecidable=None if kind is None else kind.undecidable)
             lane.actions += 1
             yield record
             if (stop_on_illegal and not record.legal) or lane.actions >= steps:
                 lane.finished = True
             elif done:
                 lane.episode += 1
-                lane.new_episode(game_id, players)
+                lane.new_episode(game_id, players, engine)
 
 
 PolicyFactory = Callable[[str], BatchPolicy]  # game id -> policy, built inside the worker process

@@ -7,25 +7,76 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+MEASURED = ("ok", "harness_failures")
+# Counts that make a measured game "not clean" when above 0 (add a new column here if it should).
+NOT_CLEAN_COUNTS = ("illegal_actions", "false_accepts", "false_rejects", "harness_failures",
+                    "engine_errors", "slow_calls")
+
+
+def _numbers(table: pd.DataFrame, column: str) -> pd.Series:
+    if column not in table:
+        return pd.Series([0.0] * len(table), index=table.index)
+    return pd.to_numeric(table[column], errors="coerce").fillna(0)
+
+
+def avoidable_illegal(table: pd.DataFrame) -> pd.Series:
+    """Illegal actions apart from forced guesses on verdicts the observation cannot decide
+    (``illegal_undecidable``: Minesweeper's guesses when no cell is provably safe)."""
+    return _numbers(table, "illegal_actions") - _numbers(table, "illegal_undecidable")
+
+
+def clean_rows(table: pd.DataFrame) -> pd.Series:
+    """Per row: measured, no avoidable illegal action, and none of the other
+    ``NOT_CLEAN_COUNTS`` (undecidable verdicts are reported apart and do not count)."""
+    clean = table.status.isin(MEASURED) & (avoidable_illegal(table) == 0)
+    for column in NOT_CLEAN_COUNTS:
+        if column != "illegal_actions":
+            clean &= _numbers(table, column) == 0
+    return clean
+
+
+def _engines(table: pd.DataFrame) -> list[str]:
+    if "engine" not in table:
+        return ["stock"]
+    return sorted({str(e) for e in table.engine.dropna()}) or ["stock"]
+
 
 def summarise(table: pd.DataFrame) -> dict[str, object]:
-    measured = table[table.status.isin(["ok", "harness_failures"])]
+    measured = table[table.status.isin(MEASURED)]
     legal = pd.to_numeric(measured.legal_rate, errors="coerce")
+    below = measured[legal < 1.0]
+    clean = clean_rows(table)
+    errors = table.status == "error"
     summary: dict[str, object] = {
         "games": int(len(table)),
         "measured": int(len(measured)),
+        "reused": int(table["reused"].fillna(False).astype(bool).sum()) if "reused" in table
+        else 0,
         "games_at_1.000": int((legal >= 1.0).sum()),
-        "mean_legal_rate": float(legal.mean()) if len(legal) else float("nan"),
-        "min_legal_rate": float(legal.min()) if len(legal) else float("nan"),
-        "actions": int(pd.to_numeric(measured.actions, errors="coerce").sum()),
-        "illegal_actions": int(pd.to_numeric(measured.illegal_actions, errors="coerce").sum()),
-        "false_accepts": int(pd.to_numeric(measured.false_accepts, errors="coerce").sum()),
-        "false_rejects": int(pd.to_numeric(measured.false_rejects, errors="coerce").sum()),
-        "stress_checks": int(pd.to_numeric(measured.stress_checks, errors="coerce").sum()),
-        "harness_failures": int(pd.to_numeric(measured.harness_failures,
-                                              errors="coerce").sum()),
+        "below_1.000": {game: float(rate) for game, rate in
+                        sorted(zip(below.game, pd.to_numeric(below.legal_rate), strict=True),
+                               key=lambda pair: pair[1])},
+        "mean_legal_rate": float(legal.mean()) if len(legal) else None,
+        "min_legal_rate": float(legal.min()) if len(legal) else None,
+        "actions": int(_numbers(measured, "actions").sum()),
+        "illegal_actions": int(_numbers(measured, "illegal_actions").sum()),
+        "false_accepts": int(_numbers(measured, "false_accepts").sum()),
+        "false_rejects": int(_numbers(measured, "false_rejects").sum()),
+        "stress_checks": int(_numbers(measured, "stress_checks").sum()),
+        "harness_failures": int(_numbers(measured, "harness_failures").sum()),
+        "engine_errors": int(_numbers(measured, "engine_errors").sum()),
+        "engine": ", ".join(_engines(table)),
+        "games_at_1.000_apart_from_undecidable": int((avoidable_illegal(measured) == 0).sum()),
+        "illegal_stuck": int(_numbers(measured, "illegal_stuck").sum()),
+        "illegal_undecidable": int(_numbers(measured, "illegal_undecidable").sum()),
+        "engine_error_accepts": int(_numbers(measured, "engine_error_accepts").sum()),
+        "undecidable_false_accepts": int(_numbers(measured, "undecidable_false_accepts").sum()),
+        "undecidable_false_rejects": int(_numbers(measured, "undecidable_false_rejects").sum()),
+        "clean": int(clean.sum()),
+        "not_clean": sorted(table[~clean & ~errors].game),
+        "errors": sorted(table[errors].game),
         "missing": sorted(table[table.status == "missing"].game),
-        "broken": sorted(table[~table.status.isin(["ok", "harness_failures", "missing"])].game),
+        "broken": sorted(table[~table.status.isin([*MEASURED, "missing", "error"])].game),
     }
     if table.unwrapped_legal_rate.notna().any():
         summary["mean_unwrapped_legal_rate"] = float(
@@ -33,24 +84,72 @@ def summarise(table: pd.DataFrame) -> dict[str, object]:
     return summary
 
 
+def _describe_engines(names: str) -> str:
+    from autoharness.arena.profiles import UnknownProfileError, describe
+
+    described = []
+    for name in names.split(", "):
+        try:
+            described.append(describe(name))
+        except UnknownProfileError:
+            described.append(name)
+    return ", ".join(described)
+
+
+def _rate(value: object) -> str:
+    return "none measured" if value is None else f"{value:.4f}"
+
+
 def format_summary(summary: dict[str, object]) -> str:
+    below = summary["below_1.000"]
+    assert isinstance(below, dict)
     lines = [
-        f"games: {summary['games']} ({summary['measured']} measured)",
-        f"games at legal rate 1.000: {summary['games_at_1.000']}/{summary['measured']}",
-        f"mean legal rate: {summary['mean_legal_rate']:.4f} (lowest "
-        f"{summary['min_legal_rate']:.4f})",
+        f"games: {summary['games']} ({summary['measured']} measured, {summary['reused']} "
+        "reused from an earlier run" + (", --fresh re-measures" if summary["reused"] else "")
+        + ")",
+        f"engine: {_describe_engines(str(summary.get('engine', 'stock')))}",
+        f"games at legal rate 1.000: {summary['games_at_1.000']}/{summary['measured']}"
+        + (f" ({summary['games_at_1.000_apart_from_undecidable']} apart from forced guesses "
+           "on undecidable verdicts)" if summary.get("illegal_undecidable") else ""),
+    ]
+    if below:
+        shown = ", ".join(f"{game} {rate:.4f}" for game, rate in list(below.items())[:20])
+        more = f" and {len(below) - 20} more" if len(below) > 20 else ""
+        lines.append(f"below 1.000: {shown}{more}")
+    lowest = ("" if summary["min_legal_rate"] is None
+              else f" (lowest {_rate(summary['min_legal_rate'])})")
+    lines += [
+        f"mean legal rate: {_rate(summary['mean_legal_rate'])}{lowest}",
         f"actions judged by the engine: {summary['actions']:,} "
         f"({summary['illegal_actions']:,} illegal)",
         f"verifier on {summary['stress_checks']:,} stress checks: "
         f"{summary['false_accepts']} false accepts, {summary['false_rejects']} false rejects",
         f"harness failures (timeouts/crashes): {summary['harness_failures']}",
+        f"engine errors: {summary['engine_errors']} (actions the engine raised on, counted "
+        f"illegal; {summary.get('engine_error_accepts', 0)} accepted by the verifier)",
+        f"illegal at stuck positions (no legal action known): {summary.get('illegal_stuck', 0)}; "
+        f"forced guesses on undecidable verdicts: {summary.get('illegal_undecidable', 0)}",
+        f"verifier on undecidable verdicts (apart): "
+        f"{summary.get('undecidable_false_accepts', 0)} false accepts, "
+        f"{summary.get('undecidable_false_rejects', 0)} false rejects",
     ]
     if "mean_unwrapped_legal_rate" in summary:
         lines.append(f"mean legal rate of the same agent unwrapped: "
                      f"{summary['mean_unwrapped_legal_rate']:.4f}")
-    for key in ("missing", "broken"):
+    for key in ("missing", "broken", "errors"):
         if summary[key]:
-            lines.append(f"{key}: {', '.join(summary[key])}")
+            lines.append(f"{key}: {', '.join(summary[key])}")  # type: ignore[arg-type]
+    not_clean = list(summary["not_clean"])  # type: ignore[call-overload]
+    if not not_clean and not summary["errors"]:
+        lines.append(f"clean: all {summary['games']} games")
+    else:
+        named = ", ".join(not_clean[:10]) + (f" and {len(not_clean) - 10} more"
+                                             if len(not_clean) > 10 else "")
+        verdict = f"NOT clean: {len(not_clean)} of {summary['games']} games"
+        verdict += f" ({named})" if not_clean else ""
+        if summary["errors"]:
+            verdict += f"; {len(summary['errors'])} could not be measured"
+        lines.append(verdict)
     return "\n".join(lines)
 
 

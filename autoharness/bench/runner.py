@@ -1,25 +1,32 @@
 """Running the benchmark: games in parallel processes, resumable, one table at the end.
 
 Each finished game's row is written to ``<out>/rows/<game>.json`` the moment it is done, so a
-killed run resumes where it stopped (finished games are not redone) and the table can always be
-rebuilt from the rows.
+killed run resumes where it stopped. A row is reused only when its ``cache_key`` (everything that
+decides it: the harness file's content hash, agent, seeds, steps, stress positions, timeout, engine
+profile, TextArena and autoharness versions) matches the run's; error rows are never written, so
+they are always re-measured; an unreadable row file is re-measured with a warning.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import functools
+import hashlib
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from autoharness.bench.tasks import COLUMNS, GameTask, run_game
-from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS
+from autoharness.bench.tasks import COLUMNS, GameTask, harness_file, run_game
+from autoharness.defaults import DEFAULT_STRESS_POSITIONS
+from autoharness.scale.executor import Executor, LocalExecutor
+
+MEASURED = ("ok", "harness_failures")  # statuses of rows that hold a measurement
+NOT_REUSED = ("error",)  # statuses never written to rows/ (re-measured on every run)
 
 
 @dataclass(frozen=True)
@@ -34,25 +41,95 @@ class BenchConfig:
     stress_positions: int = DEFAULT_STRESS_POSITIONS
     timeout: float = 1.0
     fresh: bool = False  # ignore rows from an earlier run
+    engine: str = "stock"  # the engine profile (arena/): part of every row's cache key
 
     @property
     def workers(self) -> int:
         return self.jobs or os.cpu_count() or 1
+
+    def task(self, game: str) -> GameTask:
+        return GameTask(game=game, seeds=self.seeds, steps=self.steps, agent=self.agent,
+                        harness=self.harness, stress_positions=self.stress_positions,
+                        timeout=self.timeout, engine=self.engine)
 
 
 def _row_path(out: Path, game: str) -> Path:
     return out / "rows" / f"{game}.json"
 
 
-def _finished_rows(config: BenchConfig) -> dict[str, dict]:
+@functools.cache
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    import autoharness
+
+    try:
+        textarena = version("textarena")
+    except PackageNotFoundError:  # pragma: no cover - textarena is a dependency
+        textarena = "unknown"
+    return {"textarena": textarena, "autoharness": autoharness.__version__}
+
+
+def _file_hash(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def cache_key(config: BenchConfig, game: str) -> dict:
+    """Everything that decides a game's row; a saved row is reused only on an exact match."""
+    try:
+        path = harness_file(config.task(game))
+    except Exception:  # noqa: BLE001 - two files claim the game, ...: the run reports it
+        path = None
+    return {"game": game, "harness": config.harness, "harness_sha256": _file_hash(path),
+            "agent": config.agent, "seeds": list(config.seeds), "steps": config.steps,
+            "stress_positions": config.stress_positions, "timeout": config.timeout,
+            "engine": engine_fingerprint(config.engine), **_versions()}
+
+
+def engine_fingerprint(profile: str) -> str:
+    """The profile's name, TextArena's version and a hash of its fixes' code (arena/profiles)."""
+    from autoharness.arena.profiles import fingerprint
+
+    return fingerprint(profile)
+
+
+def _read_row(path: Path) -> dict | None:
+    """A saved row, or None (with a warning) when the file is not one."""
+    try:
+        row = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        _warn(f"{path} is unreadable ({type(error).__name__}); re-measuring that game")
+        return None
+    if not isinstance(row, dict) or not isinstance(row.get("game"), str):
+        _warn(f"{path} is not a benchmark row; re-measuring that game")
+        return None
+    return row
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _finished_rows(config: BenchConfig, keys: dict[str, dict]) -> dict[str, dict]:
+    """Rows of an earlier run that this run may reuse: same key, a status worth keeping."""
     rows = {}
+    if config.fresh:
+        return rows
     for game in config.games:
-        path = _row_path(config.out, game)
-        if path.exists() and not config.fresh:
-            row = json.loads(path.read_text())
-            if row.get("steps_per_seed") == config.steps and row.get("seeds") == list(
-                    config.seeds) and row.get("agent") == config.agent:
-                rows[game] = row
+        row = _read_row(_row_path(config.out, game))
+        if row is None or row.get("game") != game or row.get("status") in NOT_REUSED:
+            continue
+        if row.get("cache_key") == keys[game]:
+            rows[game] = {**row, "reused": True}
     return rows
 
 
@@ -67,14 +144,15 @@ def _save_row(config: BenchConfig, row: dict) -> None:
 ProgressHook = Callable[[int, int, int, float], None]  # games done, games total, actions, secs
 
 
-def run_bench(config: BenchConfig, progress: ProgressHook | None = None) -> pd.DataFrame:
-    """Benchmark every game of ``config``; returns (and saves) the per-game table."""
+def run_bench(config: BenchConfig, progress: ProgressHook | None = None, *,
+              executor: Executor | None = None) -> pd.DataFrame:
+    """Benchmark every game of ``config``; returns (and saves) the per-game table. The table's
+    ``reused`` column says which rows came from an earlier run. ``executor`` (``scale``): where
+    the games run (default: ``config.workers`` local processes; a Ray cluster with ``--ray``)."""
     config.out.mkdir(parents=True, exist_ok=True)
-    rows = _finished_rows(config)
+    keys = {game: cache_key(config, game) for game in config.games}
+    rows = _finished_rows(config, keys)
     todo = [g for g in config.games if g not in rows]
-    base = GameTask(game="", seeds=config.seeds, steps=config.steps, agent=config.agent,
-                    harness=config.harness, stress_positions=config.stress_positions,
-                    timeout=config.timeout)
     started, actions = time.perf_counter(), 0
     done = len(rows)
     if progress:
@@ -83,8 +161,10 @@ def run_bench(config: BenchConfig, progress: ProgressHook | None = None) -> pd.D
     def finish(row: dict) -> None:
         nonlocal done, actions
         row["seeds"], row["steps_per_seed"] = list(config.seeds), config.steps
-        _save_row(config, row)
-        rows[row["game"]] = row
+        row["cache_key"] = keys[row["game"]]
+        if row.get("status") not in NOT_REUSED:
+            _save_row(config, row)
+        rows[row["game"]] = {**row, "reused": False}
         done += 1
         actions += int(row.get("actions") or 0)
         if progress:
@@ -92,21 +172,28 @@ def run_bench(config: BenchConfig, progress: ProgressHook | None = None) -> pd.D
 
     # Longest games first so the two cores finish together.
     todo.sort(key=lambda g: -_expected_cost(g))
-    tasks = [replace(base, game=game) for game in todo]
-    if config.workers <= 1 or len(tasks) <= 1:
+    from autoharness.scale.tasks import bench_row  # imports bench.tasks: not at module level
+
+    tasks = [config.task(game) for game in todo]
+    if executor is None and (config.workers <= 1 or len(tasks) <= 1):
         for task in tasks:
             finish(run_game(task))
-    else:
-        context = multiprocessing.get_context("forkserver")
-        with futures.ProcessPoolExecutor(config.workers, mp_context=context) as pool:
-            pending = {pool.submit(run_game, task): task for task in tasks}
+    elif tasks:
+        pool = executor or LocalExecutor(min(config.workers, len(tasks)))
+        try:
+            # bench_row checks the worker measures the file hashed into the cache key
+            pending = {pool.submit(bench_row, task, keys[task.game]["harness_sha256"]): task
+                       for task in tasks}
             for future in futures.as_completed(pending):
                 try:
                     finish(future.result())
-                except Exception as error:  # a worker process died: record, go on
+                except Exception as error:  # a worker process (or Ray task) died: go on
                     task = pending[future]
                     finish({"game": task.game, "agent": task.agent, "status": "error",
                             "error": f"worker died: {type(error).__name__}: {error}"})
+        finally:
+            if executor is None:
+                pool.close()
     table = to_table([rows[g] for g in config.games if g in rows])
     save_table(table, config.out)
     return table
@@ -123,12 +210,14 @@ def to_table(rows: Sequence[dict]) -> pd.DataFrame:
     for column in COLUMNS:
         if column not in table:
             table[column] = pd.NA
-    extra = [c for c in table.columns if c not in COLUMNS and c not in ("traceback",)]
+    extra = [c for c in table.columns if c not in COLUMNS
+             and c not in ("traceback", "cache_key")]
     return table[COLUMNS + extra]
 
 
-READABLE = ["game", "players", "status", "harness", "legal_rate", "actions", "illegal_actions",
-            "false_accepts", "false_rejects", "stress_checks", "harness_failures",
+READABLE = ["game", "players", "status", "harness", "engine", "legal_rate", "actions",
+            "illegal_actions", "illegal_stuck", "illegal_undecidable", "false_accepts",
+            "undecidable_false_accepts", "false_rejects", "stress_checks", "harness_failures",
             "engine_errors", "unwrapped_legal_rate", "retries", "fallbacks", "elapsed_s"]
 
 

@@ -9,14 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from autoharness.arena.catalogue import game_info, num_players
-from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS
+from autoharness.defaults import DEFAULT_STRESS_POSITIONS
 
 COLUMNS = [
-    "game", "players", "status", "harness", "agent", "legal_rate", "actions", "illegal_actions",
-    "episodes_finished", "false_accepts", "false_rejects", "false_reject_rate", "stress_checks",
-    "harness_failures", "engine_errors", "retries", "fallbacks", "unwrapped_legal_rate",
-    "paper_llm_calls", "elapsed_s", "error",
+    "game", "players", "status", "harness", "agent", "engine", "legal_rate", "actions",
+    "illegal_actions", "illegal_stuck", "illegal_undecidable", "episodes_finished",
+    "false_accepts", "false_rejects", "false_reject_rate", "undecidable_false_accepts",
+    "undecidable_false_rejects", "stress_checks", "harness_failures", "engine_errors",
+    "engine_error_accepts", "retries", "fallbacks", "unwrapped_legal_rate", "paper_llm_calls",
+    "elapsed_s", "error",
 ]
+# engine_errors: actions the engine raised on, illegal (inside illegal_actions);
+# illegal_stuck / illegal_undecidable: illegal actions at stuck positions / forced guesses on
+# verdicts the observation cannot decide (harness/stuck.py), inside illegal_actions;
+# false_accepts / false_rejects: on decidable verdicts; undecidable_false_*: the others.
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,14 @@ class GameTask:
     harness: str = "auto"  # auto (the library's) | none | a file path
     stress_positions: int = DEFAULT_STRESS_POSITIONS
     timeout: float = 1.0
+    engine: str = "stock"  # the engine profile (arena/profiles.py)
 
 
 def _base_row(task: GameTask) -> dict[str, Any]:
     info = game_info(task.game)
     return {"game": task.game, "players": num_players(task.game), "agent": task.agent,
-            "paper_llm_calls": info.paper_llm_calls if info else None, "retries": 0,
-            "fallbacks": 0}
+            "engine": task.engine, "paper_llm_calls": info.paper_llm_calls if info else None,
+            "retries": 0, "fallbacks": 0}
 
 
 def harness_file(task: GameTask) -> Path | None:
@@ -56,11 +63,16 @@ class RowStatus(Exception):
 def checked_harness(task: GameTask) -> tuple[Path, str]:
     """The harness file serving the task's game and its source, after the static checks."""
     from autoharness.harness.checks import check_source
+    from autoharness.harness.errors import HarnessError
+    from autoharness.harness.library import read_source
 
     path = harness_file(task)
     if path is None:
         raise RowStatus("missing", "no harness serves this game")
-    source = path.read_text()
+    try:
+        source = read_source(path)
+    except HarnessError as error:
+        raise RowStatus("broken", str(error), harness=path.name) from None
     problems = check_source(source)
     if problems:
         raise RowStatus("broken", str(problems[0]), harness=path.name)
@@ -96,7 +108,7 @@ def _run_harness_agent(task: GameTask) -> dict[str, Any]:
     path, source = checked_harness(task)
     with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0) as harness:
         report = verify(task.game, harness, task.seeds, task.steps,
-                        stress_positions=task.stress_positions)
+                        stress_positions=task.stress_positions, engine=task.engine)
     figures = report.figures()
     figures.pop("game")
     figures.pop("elapsed_s")

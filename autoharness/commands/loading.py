@@ -12,6 +12,8 @@ def harness_path(game_id: str, explicit: str | None) -> Path:
 
     if explicit:
         path = Path(explicit)
+        if path.is_dir():
+            fail(f"{explicit} is a folder, not a harness file")
         if not path.is_file():
             fail(f"no harness file at {explicit}")
         return path
@@ -31,8 +33,19 @@ def open_harness(game_id: str, explicit: str | None, timeout: float = 1.0, seed:
     from autoharness.harness.runtime import SandboxedHarness
 
     path = harness_path(game_id, explicit)
-    source = path.read_text()
+    source = harness_source(path)
     problems = check_source(source)
     if problems:
         fail(f"{path}: {problems[0]}")
     return path, SandboxedHarness(source, name=path.name, timeout=timeout, seed=seed)
+
+
+def harness_source(path: Path) -> str:
+    """The text of a harness file, or a one-line error (missing, a folder, binary)."""
+    from autoharness.harness.errors import HarnessError
+    from autoharness.harness.library import read_source
+
+    try:
+        return read_source(path)
+    except HarnessError as error:
+        fail(str(error))

@@ -1,4 +1,7 @@
-"""``autoharness verify``: load a harness, run ``harness.verify``, print and record the figures."""
+"""``autoharness verify``: load a harness, run ``harness.verify``, print and record the figures.
+
+Exit 0 when the harness is clean (no illegal action, no false accept or reject, no harness
+failure), 1 when it is not; with ``--json`` stdout holds the report and nothing else."""
 
 from __future__ import annotations
 
@@ -10,26 +13,39 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from autoharness.cli_support import fail, progress_bar
+from autoharness.arena.profiles import PROFILES
+from autoharness.cli_support import (
+    EXIT_CLEAN,
+    EXIT_NOT_CLEAN,
+    engine_output_to_stderr,
+    exit_with,
+    fail,
+    progress_bar,
+)
 from autoharness.commands.loading import open_harness
 from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS, VerifyReport, verify
+from autoharness.probes.score import card_score
 
 console = Console(stderr=False)
 
 
 def run_verify(game_id: str, harness_path: str | None, seeds: list[int], steps: int,
                stress_positions: int, show: int, as_json: bool, update_card: bool,
-               timeout: float) -> None:
+               timeout: float, engine: str = "stock") -> None:
     path, harness = open_harness(game_id, harness_path, timeout=timeout)
-    with harness, progress_bar(len(seeds) * steps, f"verify {game_id}", quiet=as_json) as advance:
+    with engine_output_to_stderr(as_json), harness, \
+            progress_bar(len(seeds) * steps, f"verify {game_id}", quiet=as_json) as advance:
         report = verify(game_id, harness, seeds, steps, stress_positions=stress_positions,
-                        progress=advance)
+                        progress=advance, engine=engine)
     if as_json:
-        print(json.dumps(report.to_dict(contradictions=show), indent=1))
+        data = report.to_dict(contradictions=show)
+        data["clean"] = report.clean
+        print(json.dumps(data, indent=1))
     else:
         print_report(report, path, show)
     if update_card:
         record_figures(path, [report.figures()], seeds, steps, stress_positions)
+    exit_with(EXIT_CLEAN if report.clean else EXIT_NOT_CLEAN)
 
 
 def print_report(report: VerifyReport, path: Path, show: int) -> None:
@@ -43,6 +59,12 @@ def print_report(report: VerifyReport, path: Path, show: int) -> None:
                   str(report.stress_checks), str(report.harness_failures),
                   f"{report.elapsed_s:.1f}")
     console.print(table)
+    score = report.score
+    console.print(f"score h = {score.h:.4f} = p {score.proposer_legal_rate:.4f} (proposals "
+                  f"legal) × v {score.verifier_agreement:.4f} (verifier agreement); "
+                  f"{report.interactions:,} interactions; narrow-proposer findings "
+                  f"{report.narrow_proposer}", markup=False, highlight=False, soft_wrap=True)
+    console.print(_apart_text(report), markup=False, highlight=False, soft_wrap=True)
     for contradiction in report.contradictions[:show]:
         console.rule(f"[bold]{contradiction.kind}[/bold] seed {contradiction.seed} "
                      f"player {contradiction.player}")
@@ -53,12 +75,43 @@ def print_report(report: VerifyReport, path: Path, show: int) -> None:
         console.print(f"action: {contradiction.action!r}  engine: {engine}{reason}"
                       f"  harness said: {contradiction.harness_verdict}{failure}",
                       markup=False, highlight=False)
-    verdict = "clean" if report.clean else "NOT clean"
-    console.print(f"{report.game}: {verdict}")
+    console.print(f"{report.game}: {verdict_text(report)}", markup=False, highlight=False,
+                  soft_wrap=True)
+
+
+def _apart_text(report: VerifyReport) -> str:
+    """The engine profile, and the counts reported apart (stuck, undecidable, engine errors)."""
+    from autoharness.arena.profiles import describe
+
+    return (f"engine: {describe(report.engine)}; engine errors {report.engine_errors} "
+            f"(illegal; {report.engine_error_accepts} accepted by eval_action); illegal at stuck "
+            f"positions {report.illegal_stuck}; forced guesses on undecidable verdicts "
+            f"{report.illegal_undecidable}; eval_action on undecidable verdicts: "
+            f"{report.undecidable_false_accepts} false accepts, "
+            f"{report.undecidable_false_rejects} false rejects (apart)")
+
+
+def verdict_text(report: VerifyReport) -> str:
+    """``clean``, or ``NOT clean`` with what made it so."""
+    if report.clean:
+        return "clean"
+    counts = [(report.avoidable_illegal_actions, "illegal actions"),
+              (report.false_accepts, "false accepts"),
+              (report.false_rejects, "false rejects"),
+              (report.harness_failures, "harness failures (timeouts/crashes)"),
+              (report.narrow_proposer, "narrow-proposer findings")]
+    reasons = [f"{n} {what}" for n, what in counts if n]
+    if report.slow:
+        reasons.append(f"slow ({report.slow_calls} calls refused; {report.slow})")
+    if not report.actions:
+        reasons.insert(0, "no action was played")
+    return "NOT clean: " + (", ".join(reasons) or "see the figures")
 
 
 CARD_FIGURES = ("legal_rate", "actions", "illegal_actions", "false_accepts", "false_rejects",
-                "false_reject_rate", "stress_checks", "harness_failures", "engine_errors")
+                "false_reject_rate", "stress_checks", "harness_failures", "engine_errors",
+                "engine_error_accepts", "illegal_stuck", "illegal_undecidable",
+                "undecidable_false_accepts", "undecidable_false_rejects")
 
 
 def card_figures(figures: dict, seeds: list[int], steps: int, stress_positions: int) -> dict:
@@ -66,15 +119,19 @@ def card_figures(figures: dict, seeds: list[int], steps: int, stress_positions: 
     seeds_arg = str(len(seeds)) if seeds == list(range(len(seeds))) else ",".join(map(str, seeds))
     stress = ("" if stress_positions == DEFAULT_STRESS_POSITIONS
               else f" --stress-positions {stress_positions}")
+    engine = str(figures.get("engine") or "stock")
+    profile = "" if engine == "stock" else f" --engine {engine}"
     entry: dict = {
         "command": f"autoharness verify {figures['game']} --seeds {seeds_arg} --steps {steps}"
-                   f"{stress}",
+                   f"{stress}{profile}",
         "date": datetime.date.today().isoformat(),
+        "engine": engine,
     }
     for key in CARD_FIGURES:
         value = figures.get(key)
         if value is not None and not math.isnan(float(value)):  # a CSV row holds NaN for "none"
             entry[key] = round(float(value), 6) if "rate" in key else int(value)
+    entry.update(card_score(figures, stress_positions))  # h = p · v, its formula, the budget
     return entry
 
 
@@ -87,8 +144,15 @@ def record_figures(path: Path, figures: list[dict], seeds: list[int], steps: int
     source = path.read_text()
     card = read_card(source)
     for game_figures in figures:
-        card.verified[game_figures["game"]] = card_figures(game_figures, seeds, steps,
-                                                           stress_positions)
+        entry = card_figures(game_figures, seeds, steps, stress_positions)
+        kept = card.verified.get(game_figures["game"], {})
+        if entry["engine"] != "stock":  # another profile's figures sit beside the stock ones
+            entry, nested = dict(kept), entry
+            entry[f"engine_{nested['engine']}"] = nested
+        for key in ("world_model", *(f"engine_{p}" for p in PROFILES if p != "stock")):
+            if key in kept:  # verify --world-model's figures (worldmodel/command.py), and the
+                entry.setdefault(key, kept[key])  # figures measured on another engine profile
+        card.verified[game_figures["game"]] = entry
     try:
         path.write_text(write_card(source, card))
     except OSError as error:

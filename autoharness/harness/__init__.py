@@ -1,5 +1,6 @@
 """Harness files and running them: the header card (``card``), static checks (``checks``), the
-library lookup (``library``) and the sandboxed runtime (``runtime``, ``worker``, ``limits``).
+library lookup (``library``) and the sandboxed runtime (``runtime``; its implementation, with the
+kernel layers, in ``sandbox/``).
 
 A harness is a self-contained Python file defining ``propose_action(obs) -> str`` and
 ``eval_action(obs, action) -> bool``, with a ``GAMES`` / ``PROVENANCE`` / ``VERIFIED`` card.

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from autoharness.harness.card import parse_source, read_card
 from autoharness.harness.errors import HarnessError
+from autoharness.worldmodel.derive import DERIVES_LEGALITY as _WORLD_MODEL_DERIVES
+from autoharness.worldmodel.derive import WORLD_MODEL_FUNCTIONS as _WORLD_MODEL_FUNCTIONS
 
 #: Top-level modules a harness may import: pure standard-library modules, numpy, python-chess.
 ALLOWED_IMPORTS = frozenset({
@@ -40,6 +42,12 @@ BANNED_ATTRIBUTES = frozenset({
 })
 MAX_SOURCE_CHARS = 2_000_000
 REQUIRED_FUNCTIONS = {"propose_action": ("obs",), "eval_action": ("obs", "action")}
+#: The optional world-model functions, arity-checked when present; a file with the
+#: ``WORLD_MODEL_DERIVES`` ones needs no propose/eval (the runtime derives them).
+WORLD_MODEL_FUNCTIONS = _WORLD_MODEL_FUNCTIONS
+#: The optional policy (the harness as the player): arity-checked when present.
+POLICY_FUNCTIONS = {"choose_action": ("obs",)}
+WORLD_MODEL_DERIVES = _WORLD_MODEL_DERIVES
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,14 @@ def check_source(source: str) -> list[Problem]:
 
     defs = {stmt.name: stmt for stmt in tree.body
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)}
-    for name, params in REQUIRED_FUNCTIONS.items():
+    # A world model (parse_state + legal_actions) stands in for propose/eval: the runtime derives
+    # the missing ones from it (autoharness/worldmodel/derive.py).
+    world_model = all(name in defs for name in WORLD_MODEL_DERIVES)
+    for name, params in {**REQUIRED_FUNCTIONS, **WORLD_MODEL_FUNCTIONS,
+                         **POLICY_FUNCTIONS}.items():
         fn = defs.get(name)
+        if fn is None and (world_model or name not in REQUIRED_FUNCTIONS):
+            continue
         if fn is None:
             signature = f"{name}({', '.join(params)})"
             problems.append(Problem(1, "missing", f"no module-level `def {signature}`"))

@@ -87,7 +87,24 @@ def _dir_cards(directory: Path) -> list[tuple[Path, HarnessCard]]:
 def find_harness(game_id: str, search_path: SearchPath = None) -> Path | None:
     """The harness file that serves ``game_id`` (exact id match), or None. Raises
     ``HarnessError`` if two files of one directory claim the id, or if the one file given as
-    ``search_path`` does not serve it (or its card is unreadable)."""
+    ``search_path`` does not serve it (or its card is unreadable). A family name or another
+    spelling (``"chess"``, ``"chess-v0"``) is resolved to its id first; an unknown name finds
+    nothing."""
+    return _find_exact(_resolved(game_id) or game_id, search_path)
+
+
+def _resolved(name: str) -> str | None:
+    from autoharness.arena.catalogue import UnknownGameError, benchmark_ids, resolve_game
+
+    if name in benchmark_ids():
+        return name
+    try:
+        return resolve_game(name)
+    except (UnknownGameError, ValueError):
+        return None
+
+
+def _find_exact(game_id: str, search_path: SearchPath) -> Path | None:
     direct = isinstance(search_path, str | os.PathLike)
     for entry in _entries(search_path):
         if entry.is_file():
@@ -118,3 +135,20 @@ def list_harnesses(search_path: SearchPath = None) -> list[tuple[Path, HarnessCa
                 seen.add(path.resolve())
                 found.append((path, card))
     return found
+
+
+def read_source(path: str | os.PathLike[str]) -> str:
+    """A harness file's text; ``HarnessError`` (one line naming the file) when it is missing, a
+    folder, unreadable or not UTF-8 text."""
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise HarnessError(f"no harness file at {path}") from None
+    except IsADirectoryError:
+        raise HarnessError(f"{path} is a folder, not a harness file") from None
+    except UnicodeDecodeError:
+        raise HarnessError(f"{path} is not a text file (a harness is Python source in "
+                           "UTF-8)") from None
+    except OSError as error:
+        raise HarnessError(f"cannot read {path}: {error.strerror or error}") from None

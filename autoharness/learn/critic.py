@@ -1,54 +1,143 @@
 """The critic: from many contradictions, a few diverse ones an LLM can learn from.
 
-Contradictions are grouped by kind (illegal proposal, false accept, false reject, harness
-failure) and, inside a kind, by the engine's reason (or the failure's first line). Examples are
-taken round-robin over the groups, the dangerous kinds first, so K examples cover K different
-mistakes rather than K copies of the most frequent one.
+Contradictions are grouped by kind (harness failure, illegal proposal, false accept, false
+reject, narrow proposer) and, inside a kind, by a *pattern*: the engine's reason (or the failure's
+exception line, or for a false reject the action's form) with numbers, coordinates and card names
+replaced by placeholders, so "cell 4 is already occupied" and "cell 5 is already occupied" are one
+mistake. Examples are dealt round-robin: every kind present gets a slot before any kind gets a
+second, and inside a kind every pattern before any pattern gets a second. Each example says which
+function to fix (the paper's refine rule: a false accept is both functions' fault, a false reject
+the verifier's, an illegal proposal or a narrow proposer the proposer's).
 """
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
-from autoharness.harness.verify import (
+from autoharness.probes import (
     FALSE_ACCEPT,
     FALSE_REJECT,
     HARNESS_FAILURE,
     ILLEGAL_PROPOSAL,
+    NARROW_PROPOSER,
     Contradiction,
 )
 
-KIND_ORDER = [HARNESS_FAILURE, ILLEGAL_PROPOSAL, FALSE_ACCEPT, FALSE_REJECT]
+KIND_ORDER = [HARNESS_FAILURE, FALSE_ACCEPT, ILLEGAL_PROPOSAL, FALSE_REJECT, NARROW_PROPOSER]
+
+_SUITS = "♠♣♥♦"
+_CARD_SYMBOL = re.compile(rf"(?<![\w])(?:10|[2-9]|[JQKA])\s?[{_SUITS}]")
+_CARD_WORDS = re.compile(
+    r"\b(?:ace|king|queen|jack|ten|nine|eight|seven|six|five|four|three|two|10|[2-9]|[jqka])"
+    r"\s+of\s+(?:hearts|spades|clubs|diamonds)\b", re.IGNORECASE)
+_PAIR = re.compile(r"[(\[]\s*-?\d+\s*,\s*-?\d+\s*[)\]]")
+_SQUARE = re.compile(r"(?<![A-Za-z])[A-Za-z]\d{1,2}(?:[A-Za-z]\d{1,2})*[qrbnQRBN]?(?![A-Za-z\d])")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_SPACES = re.compile(r"\s+")
 
 
-def _group_key(item: Contradiction) -> tuple[str, str]:
+def normalise(text: str) -> str:
+    """``text`` with card names, coordinates and numbers replaced by placeholders."""
+    text = _CARD_WORDS.sub("<card>", text)
+    text = _CARD_SYMBOL.sub("<card>", text)
+    text = _PAIR.sub("<coord>", text)
+    text = _SQUARE.sub("<coord>", text)
+    text = _NUMBER.sub("<n>", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _failure_line(failure: str | None) -> str:
+    lines = [line.strip() for line in (failure or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def pattern(item: Contradiction) -> str:
+    """The mistake ``item`` is an instance of, within its kind."""
+    if item.kind == HARNESS_FAILURE:
+        where = "propose_action" if item.action is None else "eval_action"
+        return f"{where}: {normalise(_failure_line(item.failure))}"
+    if item.kind == NARROW_PROPOSER:
+        return "never produces some legal actions"
     if item.engine_reason:
-        return item.kind, item.engine_reason
-    failure_lines = (item.failure or "").splitlines()
-    return item.kind, failure_lines[0] if failure_lines else ""
+        return normalise(item.engine_reason)
+    return "action " + normalise(item.action or "")
+
+
+def groups(contradictions: list[Contradiction]) -> dict[str, list[list[Contradiction]]]:
+    """Kind -> its patterns' members, largest pattern first, kinds in ``KIND_ORDER``."""
+    by_kind: dict[str, OrderedDict[str, list[Contradiction]]] = {}
+    for item in contradictions:
+        by_kind.setdefault(item.kind, OrderedDict()).setdefault(pattern(item), []).append(item)
+    order = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    return {kind: sorted(found.values(), key=len, reverse=True)
+            for kind, found in sorted(by_kind.items(), key=lambda kv: order.get(kv[0], 99))}
 
 
 def select_examples(contradictions: list[Contradiction], k: int) -> list[Contradiction]:
-    groups: OrderedDict[tuple[str, str], list[Contradiction]] = OrderedDict()
-    ranked = sorted(contradictions, key=lambda c: KIND_ORDER.index(c.kind)
-                    if c.kind in KIND_ORDER else len(KIND_ORDER))
-    for item in ranked:
-        groups.setdefault(_group_key(item), []).append(item)
+    """Up to ``k`` examples: every kind before a kind's second, every pattern of a kind before
+    a pattern's second; never the same (kind, action) twice."""
+    queues = {kind: [list(members) for members in patterns]
+              for kind, patterns in groups(contradictions).items()}
+    turn = dict.fromkeys(queues, 0)
     chosen: list[Contradiction] = []
-    seen_actions: set[tuple[str, str | None]] = set()
-    while len(chosen) < k and any(groups.values()):
-        for members in groups.values():
-            while members:
-                candidate = members.pop(0)
-                if (candidate.kind, candidate.action) not in seen_actions:
-                    seen_actions.add((candidate.kind, candidate.action))
-                    chosen.append(candidate)
-                    break
+    seen: set[tuple[str, str | None]] = set()
+    while len(chosen) < k and any(any(p) for p in queues.values()):
+        for kind, patterns in queues.items():
             if len(chosen) >= k:
                 break
+            live = [p for p in patterns if p]
+            if not live:
+                continue
+            members = live[turn[kind] % len(live)]
+            turn[kind] += 1
+            while members:
+                candidate = members.pop(0)
+                if (candidate.kind, candidate.action) not in seen:
+                    seen.add((candidate.kind, candidate.action))
+                    chosen.append(candidate)
+                    break
     return chosen
 
 
-def summarise_counts(counts: dict[str, int]) -> str:
-    parts = [f"{counts[kind]} {kind.replace('_', ' ')}" for kind in KIND_ORDER if counts.get(kind)]
+def pattern_counts(contradictions: list[Contradiction]) -> dict[str, int]:
+    """Kind -> how many distinct patterns its (kept) contradictions show."""
+    return {kind: len(patterns) for kind, patterns in groups(contradictions).items()}
+
+
+_FIX = {
+    HARNESS_FAILURE: "the function that failed",
+    ILLEGAL_PROPOSAL: "propose_action",
+    FALSE_ACCEPT: "eval_action and propose_action",
+    FALSE_REJECT: "eval_action",
+    NARROW_PROPOSER: "propose_action",
+}
+
+
+def summarise_counts(counts: dict[str, int], figures: dict | None = None) -> str:
+    """"3 false accepts in 2 patterns (fix eval_action and propose_action), ..." in kind order."""
+    patterns = (figures or {}).get("patterns", {})
+    parts = []
+    for kind in KIND_ORDER:
+        if not counts.get(kind):
+            continue
+        shown = patterns.get(kind)
+        spread = f" in {shown} pattern{'s' * (shown != 1)}" if shown else ""
+        parts.append(f"{counts[kind]} {kind.replace('_', ' ')}{'s' * (counts[kind] != 1)}"
+                     f"{spread} (fix {_FIX[kind]})")
     return ", ".join(parts) if parts else "no contradictions"
+
+
+def score_text(score: float, figures: dict | None) -> str:
+    """The score line of the refinement prompt: h and the two numbers it is made of."""
+    f = figures or {}
+    if "proposer_legal_rate" not in f:
+        return f"Score {score:.3f} (1.0 means every proposed action was legal and eval_action " \
+               f"agreed with the engine every time)."
+    return (f"Score h = {score:.3f} = p × v, where p = {f['proposer_legal_rate']:.3f} is the share "
+            f"of propose_action's answers the engine accepted (of {f.get('proposals', 0)} "
+            f"proposals) and v = {f['verifier_agreement']:.3f} is eval_action's agreement with "
+            f"the engine on {f.get('stress_checks', 0)} probed actions (the mean of its accept "
+            f"rate on legal ones and its reject rate on illegal ones). A call that raises, times "
+            f"out or returns the wrong type counts as wrong. 1.0 means every proposal was legal "
+            f"and every verdict right.")

@@ -1,43 +1,47 @@
-"""Scoring a candidate against the engine: rollouts that stop at the first illegal proposal,
-plus the verifier probed with the stress mix, all through the sandbox."""
+"""Scoring a candidate against the engine with the probe engine (``autoharness/probes``), through
+the sandbox: h = p · v (``probes/score.py``), lanes that go on past an illegal proposal, and the
+verifier probed with the engine's lists, the run's vocabulary, diversity samples and near misses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from autoharness.arena.profiles import DEFAULT_PROFILE
 from autoharness.harness.runtime import SandboxedHarness
 from autoharness.harness.verify import Contradiction, verify
+from autoharness.learn import critic
 from autoharness.learn.config import LearnConfig
+from autoharness.probes import SCORE_FORMULA, ProbePlan
 
 
 @dataclass
 class Evaluation:
-    score: float  # h: share of the action budget played legally × the verifier's accuracy
-    clean: bool  # every lane played all its steps legally and the verifier never disagreed
+    score: float  # h = p · v (probes/score.py)
+    clean: bool  # no contradiction of any kind, and the verifier was probed
     counts: dict[str, int]
     figures: dict[str, Any]
     contradictions: list[Contradiction] = field(default_factory=list)
-    engine_steps: int = 0  # actions played + stress checks (each a step of an engine copy)
+    engine_steps: int = 0  # interactions: harness answers compared with the engine
+
+
+def probe_plan(config: LearnConfig) -> ProbePlan:
+    return ProbePlan(positions=config.probe_positions, max_contradictions=200)
 
 
 def evaluate(source: str, config: LearnConfig, seeds: list[int], name: str) -> Evaluation:
+    plan = probe_plan(config)
+    engine = getattr(config, "engine", DEFAULT_PROFILE)
     with SandboxedHarness(source, name=name, timeout=config.timeout, seed=config.seed) as harness:
-        report = verify(config.game, harness, seeds, config.steps,
-                        stress_positions=config.probe_positions, stop_on_illegal=True,
-                        max_contradictions=200, rng_seed=config.seed)
-    budget = len(seeds) * config.steps
-    legal_share = (report.actions - report.illegal_actions) / budget if budget else 0.0
-    disagreements = report.false_accepts + report.false_rejects
-    verifier_accuracy = 1.0 - disagreements / report.stress_checks if report.stress_checks else 0.0
+        report = verify(config.game, harness, seeds, config.steps, plan=plan,
+                        rng_seed=config.seed, engine=engine)
     figures = report.figures()
-    figures["legal_share"] = legal_share
-    figures["verifier_accuracy"] = verifier_accuracy
-    clean = (legal_share == 1.0 and disagreements == 0 and report.harness_failures == 0
-             and report.stress_checks > 0)
+    figures["score_formula"] = SCORE_FORMULA
+    figures["probe_budget"] = plan.budget()
+    figures["first_found"] = dict(report.first_found)
+    figures["patterns"] = critic.pattern_counts(report.contradictions)
     return Evaluation(
-        score=legal_share * verifier_accuracy, clean=clean,
+        score=report.score.h, clean=report.clean and report.stress_checks > 0,
         counts=dict(report.contradiction_counts), figures=figures,
-        contradictions=report.contradictions,
-        engine_steps=report.actions + report.stress_checks,
+        contradictions=report.contradictions, engine_steps=report.interactions,
     )

@@ -4,12 +4,17 @@
     nodes/<id>.py         every candidate's source
     nodes/<id>.json       its tree node: parent, score, status, counts, figures
     nodes/<id>.examples.json  the contradictions its children's prompts show (K examples)
-    exchanges.jsonl       every LLM exchange (prompt, reply, usage, cost), appended on return
+    exchanges.jsonl       every LLM exchange (prompt, reply, usage, cost, what the budgets
+                          charged), appended on return
     events.jsonl          what the loop did, one line per event
 
-Files are replaced atomically, so a run killed at any instant (kill -9 included) is consistent and
-``learn --resume`` continues it: a finished LLM call is never made again, because its reply is in
-exchanges.jsonl before anything depends on it.
+Files are replaced atomically and log lines are flushed and fsynced, so a run killed at any
+instant (kill -9 included) is consistent and ``learn --resume`` continues it: a finished LLM call
+is never made again, because its reply is in exchanges.jsonl before anything depends on it. A torn
+last log line (a write cut by the kill) is cut off when the run is opened for writing (kept in
+``<log>.torn``) and skipped when it is only read. Before each call, run.json records the node it
+refines and the random stream's state (``pending``, ``rng``), so an interrupted call is asked
+again from the same node and the stream goes on as if nothing happened.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from autoharness.harness.verify import Contradiction
 from autoharness.learn.config import LearnConfig
 from autoharness.learn.tree import Node
 from autoharness.llm import EXCHANGES_FILENAME, ExchangeRecord, append_exchange, read_exchanges
+from autoharness.llm.replay import append_line, repair_log
+
+EVENTS_FILENAME = "events.jsonl"
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -53,10 +61,15 @@ class RunDir:
         return run
 
     @classmethod
-    def open(cls, path: Path) -> RunDir:
+    def open(cls, path: Path, *, repair: bool = False) -> RunDir:
+        """The run in ``path``; ``repair`` (to write to it) cuts torn last log lines off."""
         if not (path / "run.json").exists():
             raise FileNotFoundError(f"no learn run at {path}")
-        return cls(path)
+        run = cls(path)
+        if repair:
+            for name in (EXCHANGES_FILENAME, EVENTS_FILENAME):
+                repair_log(path / name)
+        return run
 
     def meta(self) -> dict[str, Any]:
         return json.loads((self.path / "run.json").read_text())
@@ -110,5 +123,4 @@ class RunDir:
 
     def event(self, kind: str, **data: Any) -> None:
         line = json.dumps({"t": round(time.time(), 3), "event": kind, **data}, default=str)
-        with open(self.path / "events.jsonl", "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        append_line(self.path / EVENTS_FILENAME, line + "\n")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from autoharness.harness.card import read_card, write_card
+from autoharness.harness.card import HarnessCard, read_card, write_card
 from autoharness.learn.config import LearnConfig
 from autoharness.learn.loop import LearnResult
+from autoharness.probes.score import card_score
 
 
 def learned_card_source(result: LearnResult, config: LearnConfig) -> str:
@@ -16,17 +17,33 @@ def learned_card_source(result: LearnResult, config: LearnConfig) -> str:
         raise ValueError("the run has no evaluated candidate to save")
     card = read_card(result.best_source)
     card.games = [config.game]
-    card.provenance = {
+    if result.best is not None and result.best.parent is None:
+        # the root: the --from file itself, unchanged by any LLM; it keeps its own provenance
+        card.provenance = {**card.provenance, "confirmed_by": f"autoharness learn run "
+                                                              f"{result.run.name}, no LLM call"}
+    else:
+        card.provenance = _learned(result, config)
+    _set_verified(card, result, config)
+    return write_card(result.best_source, card)
+
+
+def _learned(result: LearnResult, config: LearnConfig) -> dict:
+    return {
         "method": "learned",
         "model": config.model,
         "llm_calls": result.llm_calls,
         "tokens": {"input": result.usage.input_tokens, "output": result.usage.output_tokens,
                    "thinking": result.usage.thinking_tokens},
         "cost_usd": None if result.cost_usd is None else round(result.cost_usd, 4),
+        "max_output_tokens": config.max_output_tokens,
+        "thinking_budget": config.thinking_budget,
         "env_steps": result.engine_steps,
         "run": result.run.name,
         "stop_reason": result.stop_reason,
     }
+
+
+def _set_verified(card: HarnessCard, result: LearnResult, config: LearnConfig) -> None:
     confirmation = result.confirmation
     if confirmation:
         first, last = confirmation["seeds"]
@@ -37,10 +54,10 @@ def learned_card_source(result: LearnResult, config: LearnConfig) -> str:
             **{k: confirmation[k] for k in ("legal_rate", "actions", "illegal_actions",
                                             "false_accepts", "false_rejects", "stress_checks",
                                             "harness_failures") if k in confirmation},
+            **card_score(confirmation, config.probe_positions),
         }}
     else:
         card.verified = {}
-    return write_card(result.best_source, card)
 
 
 def save_harness(result: LearnResult, config: LearnConfig, out: Path) -> Path:

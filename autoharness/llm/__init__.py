@@ -10,6 +10,11 @@ OpenAI(-compatible) servers, plus scripted and replay LLMs for tests.
                                                            # timeouts, empty/truncated/refused
     reply.usage.input_tokens, reply.cost_usd, reply.latency_s, reply.stop_reason
 
+Failures fall in three categories (``LLMFailure.category``): fatal (authentication, permission,
+unknown model, bad request, quota: no further call helps), transient (rate limit, 5xx/overloaded,
+timeout, network: retried with backoff honouring retry-after), and reply (empty, truncated,
+refused, malformed: the service answered). ``preflight(llm)`` checks key and model before work.
+
 The SDK adapters (``GeminiLLM``, ``AnthropicLLM``, ``OpenAILLM``) import their SDK on first use.
 """
 
@@ -20,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 from autoharness.llm.base import (
     DEFAULT_MAX_TOKENS,
     FAILURE_KINDS,
+    FATAL_KINDS,
     LLM,
+    REPLY_KINDS,
     RETRYABLE_KINDS,
     LLMError,
     LLMFailure,
@@ -31,7 +38,15 @@ from autoharness.llm.base import (
     Usage,
     normalize_messages,
 )
-from autoharness.llm.factory import PROVIDERS, make_llm, parse_spec
+from autoharness.llm.factory import (
+    PROVIDERS,
+    default_output_tokens,
+    default_thinking_budget,
+    make_llm,
+    parse_spec,
+    preflight,
+    thinking_problem,
+)
 from autoharness.llm.pricing import Price, cost_usd, load_prices, price_for, price_table
 from autoharness.llm.replay import (
     EXCHANGES_FILENAME,
@@ -71,8 +86,10 @@ __all__ = [
     "DEFAULT_MAX_TOKENS",
     "EXCHANGES_FILENAME",
     "FAILURE_KINDS",
+    "FATAL_KINDS",
     "LLM",
     "PROVIDERS",
+    "REPLY_KINDS",
     "RETRYABLE_KINDS",
     "AnthropicLLM",
     "ExchangeRecord",
@@ -95,12 +112,16 @@ __all__ = [
     "Usage",
     "append_exchange",
     "cost_usd",
+    "default_output_tokens",
+    "default_thinking_budget",
     "load_prices",
     "log_path",
     "make_llm",
     "normalize_messages",
     "parse_spec",
+    "preflight",
     "price_for",
     "price_table",
     "read_exchanges",
+    "thinking_problem",
 ]

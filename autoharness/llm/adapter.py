@@ -7,7 +7,6 @@ A subclass implements ``_send`` (one SDK call, SDK retries off), ``_parse`` (SDK
 from __future__ import annotations
 
 import json
-import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +16,7 @@ from typing import Any, ClassVar
 import httpx2
 import pydantic
 
+from autoharness.llm import keys
 from autoharness.llm.base import (
     DEFAULT_MAX_TOKENS,
     LLMFailure,
@@ -46,24 +46,66 @@ class Parsed:
 
 
 def env_first(*names: str) -> str | None:
-    """The first of ``names`` set to a non-blank value in the environment."""
-    for name in names:
-        value = os.environ.get(name)
-        if value and value.strip():
-            return value.strip()
-    return None
+    """The first of ``names`` set to a non-blank value in the environment (or kept by
+    ``keys.scrub`` after it left the environment)."""
+    return keys.env_first(*names)
 
 
-def failure_for_status(status: int, message: str, retry_after: float | None = None) -> LLMFailure:
+PREFLIGHT_ATTEMPTS = 3  # a service down at the start is reported within seconds
+
+_AUTH_WORDS = ("api key", "api_key", "apikey", "authenticat", "credential", "unauthori")
+_QUOTA_WORDS = ("insufficient_quota", "exceeded your current quota", "credit balance",
+                "billing")
+
+
+def failure_for_status(status: int, message: str, retry_after: float | None = None,
+                       code: str | None = None) -> LLMFailure:
+    """The failure an HTTP error status means; ``code`` is the provider's own error code or
+    status word (``insufficient_quota``, ``API_KEY_INVALID``, ``PERMISSION_DENIED``, ...)."""
+    words = f"{code or ''} {message}".lower()
     if status == 429:
+        if any(w in words for w in _QUOTA_WORDS):  # no amount of waiting refills a quota
+            return LLMFailure("quota", message, status)
         return LLMFailure("rate_limited", message, status, retry_after)
     if status == 408:
         return LLMFailure("timeout", message, status, retry_after)
     if status >= 500:
         return LLMFailure("server_error", message, status, retry_after)
+    if status == 401 or (status == 400 and any(w in words for w in _AUTH_WORDS)):
+        return LLMFailure("authentication", message, status)
+    if status == 402 or (400 <= status < 500 and any(w in words for w in _QUOTA_WORDS)):
+        return LLMFailure("quota", message, status)
+    if status == 403:
+        return LLMFailure("permission", message, status)
+    if status == 404:
+        return LLMFailure("unknown_model", message, status)
+    if status in (400, 413, 422):
+        return LLMFailure("bad_request", message, status)
     if 400 <= status < 500:
         return LLMFailure("client_error", message, status)
     return LLMFailure("malformed", f"unexpected HTTP status: {message}", status)
+
+
+def never_sent(exc: BaseException) -> bool:
+    """The request never reached the server (connection refused, DNS, connect timeout): nothing
+    can have been billed."""
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, (httpx2.ConnectError, httpx2.ConnectTimeout)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def may_be_billed(failure: LLMFailure, exc: BaseException | None) -> bool:
+    """Could this failed attempt have been billed without the usage being reported?"""
+    if failure.kind in ("timeout", "server_error", "malformed"):
+        return exc is None or not never_sent(exc)
+    if failure.kind == "network":
+        return exc is not None and not never_sent(exc)
+    return False
 
 
 def classify_common(exc: BaseException) -> LLMFailure | None:
@@ -144,6 +186,31 @@ class SDKAdapterLLM:
             rng=self._rng,
         )
 
+    def preflight(self) -> LLMFailure | None:
+        """One cheap check before any real work: a model lookup where the API has one, else a
+        minimal request. None when the service answered; else its fatal failure, or the
+        transient one that outlived the retries."""
+
+        def attempt() -> LLMReply:
+            try:
+                self._lookup()
+            except Exception as exc:  # noqa: BLE001 -- sorted as in _attempt
+                failure = self._classify(exc) or classify_common(exc)
+                if failure is None:
+                    raise
+                return LLMReply(text="", model=self.name, failure=failure)
+            return LLMReply(text="ok", model=self.name)
+
+        policy = replace(self.retry_policy, max_attempts=min(PREFLIGHT_ATTEMPTS,
+                                                             self.retry_policy.max_attempts))
+        reply = run_with_retries(attempt, policy, sleep=self._sleep, rng=self._rng)
+        failure = reply.failure
+        return failure if failure is not None and failure.category != "reply" else None
+
+    def _lookup(self) -> None:
+        """The preflight request; raises what the SDK raises."""
+        raise NotImplementedError
+
     def cost(self, usage: Usage) -> float | None:
         if self.price is None:
             return None
@@ -160,12 +227,13 @@ class SDKAdapterLLM:
             failure = self._classify(exc) or classify_common(exc)
             if failure is None:
                 raise
-            return LLMReply(text="", model=self.name, failure=failure)
+            return LLMReply(text="", model=self.name, failure=failure,
+                            unknown_usage_attempts=int(may_be_billed(failure, exc)))
         try:
             parsed = self._parse(response)
         except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
             failure = LLMFailure("malformed", f"cannot read {self.provider} response: {exc!r}")
-            return LLMReply(text="", model=self.name, failure=failure)
+            return LLMReply(text="", model=self.name, failure=failure, unknown_usage_attempts=1)
         failure = parsed.failure
         if failure is None and not parsed.text.strip():
             failure = LLMFailure("empty", f"no text in reply (stop reason {parsed.stop_reason})")
@@ -195,15 +263,39 @@ def header_map(response: Any) -> Mapping[str, str] | None:
     return dict(headers.items()) if headers is not None else None
 
 
+def classify_sdk_error(exc: BaseException) -> LLMFailure | None:
+    """An exception of any installed SDK (openai, anthropic, google-genai) or of the transport,
+    as a failure; None for anything else. For clients that are not ours (TextArena's agents)."""
+    import anthropic
+    import openai
+
+    if isinstance(exc, Exception):
+        for sdk in (openai, anthropic):
+            failure = classify_stainless(exc, sdk)
+            if failure is not None:
+                return failure
+        try:
+            from google.genai import errors as genai_errors
+        except ImportError:  # pragma: no cover - the SDK is a dependency
+            genai_errors = None
+        if genai_errors is not None and isinstance(exc, genai_errors.APIError):
+            message = short(f"{exc.status or ''} {exc.message or exc.details}".strip())
+            return failure_for_status(int(exc.code or 0), message, None, exc.status)
+    return classify_common(exc)
+
+
 def classify_stainless(exc: Exception, sdk: Any) -> LLMFailure | None:
     """Errors of the ``anthropic`` and ``openai`` SDKs, which share one generated layout."""
     if isinstance(exc, sdk.APIStatusError):
         retry_after = parse_retry_after(header_map(exc.response))
         body = exc.body
         detail = body.get("error", body) if isinstance(body, dict) else body
+        code = None
         if isinstance(detail, dict):
+            code = detail.get("code") or detail.get("type")
             detail = detail.get("message", detail)
-        return failure_for_status(exc.status_code, short(detail or exc.message), retry_after)
+        return failure_for_status(exc.status_code, short(detail or exc.message), retry_after,
+                                  str(code) if code else None)
     if isinstance(exc, sdk.APITimeoutError):
         return LLMFailure("timeout", "request timed out")
     if isinstance(exc, sdk.APIConnectionError):

@@ -9,7 +9,11 @@ from refusing large ``max_tokens`` without streaming.
 sends, answers 400 to any ``temperature``/``top_p``/``top_k`` (even 1.0), and the SDK no longer
 has the parameter.
 
-Anthropic counts thinking inside ``output_tokens``; ``Usage.thinking_tokens`` stays 0.
+Extended thinking: ``thinking_budget=N`` (N >= 1024, and below every call's ``max_tokens``) sends
+``thinking={"type": "enabled", "budget_tokens": N}``; None or 0 leaves it off. Anthropic counts
+thinking inside ``output_tokens``; ``Usage.thinking_tokens`` stays 0.
+
+Preflight: ``GET /v1/models/{model}`` (free; checks the key and the model name).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ KEY_ENV = "ANTHROPIC_API_KEY"
 BASE_URL_ENV = "ANTHROPIC_BASE_URL"
 
 _TRUNCATED = {"max_tokens", "model_context_window_exceeded"}
+MIN_THINKING_BUDGET = 1024  # the API's minimum budget_tokens
 
 
 class AnthropicLLM(SDKAdapterLLM):
@@ -36,9 +41,15 @@ class AnthropicLLM(SDKAdapterLLM):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
+        thinking_budget: int | None = None,
         **options: Any,
     ) -> None:
         super().__init__(model, **options)
+        if thinking_budget and thinking_budget < MIN_THINKING_BUDGET:
+            raise ValueError(f"anthropic extended thinking needs a budget of at least "
+                             f"{MIN_THINKING_BUDGET} tokens, not {thinking_budget} "
+                             "(0 turns it off)")
+        self.thinking_budget = thinking_budget or None
         key = api_key or env_first(KEY_ENV)
         if not key:
             raise MissingAPIKey(KEY_ENV, self.name)
@@ -60,8 +71,16 @@ class AnthropicLLM(SDKAdapterLLM):
         }
         if system is not None:
             kwargs["system"] = system
+        if self.thinking_budget:
+            if max_tokens <= self.thinking_budget:
+                raise ValueError(f"max_tokens ({max_tokens}) must be above the thinking budget "
+                                 f"({self.thinking_budget})")
+            kwargs["thinking"] = {"type": "enabled", "budget_tokens": self.thinking_budget}
         del temperature  # rejected by the API version the SDK speaks (see the module doc)
         return self._client.messages.create(**kwargs)
+
+    def _lookup(self) -> None:
+        self._client.models.retrieve(self.model, timeout=self.timeout)
 
     def _parse(self, response: Any) -> Parsed:
         if response.content is None or response.usage is None:

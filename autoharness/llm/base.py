@@ -21,30 +21,54 @@ Role = Literal["system", "user", "assistant"]
 ROLES: frozenset[str] = frozenset({"system", "user", "assistant"})
 
 FailureKind = Literal[
+    # fatal: the request itself is wrong; retrying, or asking again, cannot help
+    "authentication",  # 401, or Gemini's 400 API_KEY_INVALID: the key is wrong
+    "permission",  # 403: the key may not use this model or API
+    "unknown_model",  # 404: no such model (or a base URL that serves no such route)
+    "bad_request",  # 400/413/422: the provider refused the request as written
+    "quota",  # out of credit or quota (OpenAI's 429 insufficient_quota)
+    "client_error",  # any other 4xx
+    "incompatible",  # the client cannot call its SDK (a TextArena agent class vs. the SDK)
+    # transient: the service is busy or unreachable; retried with backoff
     "rate_limited",  # 429 (or the provider's quota error)
     "server_error",  # 5xx, Anthropic's 529 "overloaded"
     "timeout",  # no answer within the request timeout (or HTTP 408)
     "network",  # connection refused/reset, DNS failure
+    "agent_error",  # an agent (not ours) raised something we cannot place
+    # the reply: the service answered, the answer is unusable
     "empty",  # a 200 answer with no text
     "truncated",  # stopped at max_tokens; ``LLMReply.text`` keeps the partial text
     "refused",  # the model or a safety filter declined
     "malformed",  # the answer could not be parsed
-    "client_error",  # any other 4xx (bad request, auth, unknown model): retrying will not help
 ]
-FAILURE_KINDS: frozenset[str] = frozenset(
-    {
-        "rate_limited",
-        "server_error",
-        "timeout",
-        "network",
-        "empty",
-        "truncated",
-        "refused",
-        "malformed",
-        "client_error",
-    }
+FATAL_KINDS: frozenset[str] = frozenset(
+    {"authentication", "permission", "unknown_model", "bad_request", "quota", "client_error",
+     "incompatible"}
 )
 RETRYABLE_KINDS: frozenset[str] = frozenset({"rate_limited", "server_error", "timeout", "network"})
+TRANSIENT_KINDS: frozenset[str] = RETRYABLE_KINDS | {"agent_error"}
+REPLY_KINDS: frozenset[str] = frozenset({"empty", "truncated", "refused", "malformed"})
+FAILURE_KINDS: frozenset[str] = FATAL_KINDS | TRANSIENT_KINDS | REPLY_KINDS
+
+#: How each kind reads in a one-line error.
+KIND_TEXT = {
+    "authentication": "authentication failed",
+    "permission": "permission denied",
+    "unknown_model": "not found (unknown model, or a base URL without this API)",
+    "bad_request": "request refused",
+    "quota": "out of quota or credit",
+    "client_error": "request refused",
+    "incompatible": "the agent cannot run",
+    "rate_limited": "rate limited",
+    "server_error": "server error",
+    "timeout": "timed out",
+    "network": "cannot connect",
+    "agent_error": "the agent raised",
+    "empty": "empty reply",
+    "truncated": "cut off at the output cap",
+    "refused": "the model refused",
+    "malformed": "unreadable reply",
+}
 
 DEFAULT_MAX_TOKENS = 4096
 
@@ -157,6 +181,27 @@ class LLMFailure:
     def retryable(self) -> bool:
         return self.kind in RETRYABLE_KINDS
 
+    @property
+    def fatal(self) -> bool:
+        """The request is wrong (key, permission, model, parameters): no further call helps."""
+        return self.kind in FATAL_KINDS
+
+    @property
+    def category(self) -> Literal["fatal", "transient", "reply"]:
+        """fatal (stop now), transient (the service is down or busy), reply (it answered)."""
+        if self.kind in FATAL_KINDS:
+            return "fatal"
+        return "transient" if self.kind in TRANSIENT_KINDS else "reply"
+
+    def describe(self) -> str:
+        """One line for a person: ``authentication failed (HTTP 401): <provider's message>``."""
+        from autoharness.secrets import redact
+
+        status = f" (HTTP {self.status})" if self.status else ""
+        message = " ".join(redact(self.message).split())
+        return f"{KIND_TEXT.get(self.kind, self.kind)}{status}" + (f": {message}" if message
+                                                                     else "")
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "message": self.message, "status": self.status}
 
@@ -179,6 +224,10 @@ class LLMReply:
     stop_reason: str | None = None  # the provider's own word: "end_turn", "STOP", "length", ...
     failure: LLMFailure | None = None
     attempts: int = 1
+    # attempts that failed after the request may have reached the model (a timeout, a 5xx, an
+    # unreadable body) and so may have been billed, with no usage reported: budgets count each
+    # at its worst case
+    unknown_usage_attempts: int = 0
 
     @property
     def ok(self) -> bool:

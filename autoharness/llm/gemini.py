@@ -48,6 +48,17 @@ _REFUSAL_REASONS = {
 }
 
 
+def _error_reason(details: Any) -> str | None:
+    """The ``ErrorInfo.reason`` of a Google error body (``API_KEY_INVALID``, ...), if any."""
+    if isinstance(details, dict):
+        details = details.get("error", details)
+        details = details.get("details") if isinstance(details, dict) else None
+    for item in details if isinstance(details, list) else []:
+        if isinstance(item, dict) and item.get("reason"):
+            return str(item["reason"])
+    return None
+
+
 def _enum_str(value: Any) -> str | None:
     if value is None:
         return None
@@ -102,6 +113,9 @@ class GeminiLLM(SDKAdapterLLM):
             model=self.model, contents=contents, config=config
         )
 
+    def _lookup(self) -> None:
+        self._client.models.get(model=self.model)  # GET models/{model}: key and model, free
+
     def _parse(self, response: Any) -> Parsed:
         meta = response.usage_metadata
         usage = Usage(
@@ -138,7 +152,8 @@ class GeminiLLM(SDKAdapterLLM):
             if retry_after is None:
                 retry_after = parse_google_retry_delay(exc.details)
             message = short(f"{exc.status or ''} {exc.message or exc.details}".strip())
-            return failure_for_status(int(exc.code or 0), message, retry_after)
+            code = _error_reason(exc.details) or exc.status
+            return failure_for_status(int(exc.code or 0), message, retry_after, code)
         if isinstance(exc, genai_errors.UnknownApiResponseError):
             return LLMFailure("malformed", short(exc))
         return None

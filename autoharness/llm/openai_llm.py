@@ -15,7 +15,12 @@ either with ``max_tokens_param=``. The SDK's retries are off (``max_retries=0``)
 ours (``retry.py``).
 
 ``Usage.output_tokens`` is ``completion_tokens`` less ``reasoning_tokens``, which go to
-``Usage.thinking_tokens``.
+``Usage.thinking_tokens``. The API takes no thinking budget (reasoning models think within the
+output cap): ``thinking_budget`` other than None/0 is a ValueError.
+
+Preflight: ``GET /models/{model}`` on OpenAI itself (free); elsewhere the model list
+``GET /models``, which vLLM, Ollama and llama.cpp all serve (it checks the server and the key; a
+model missing from it is not an error, since some servers answer to any name).
 """
 
 from __future__ import annotations
@@ -53,9 +58,13 @@ class OpenAILLM(SDKAdapterLLM):
         api_key: str | None = None,
         base_url: str | None = None,
         max_tokens_param: MaxTokensParam | None = None,
+        thinking_budget: int | None = None,
         **options: Any,
     ) -> None:
         super().__init__(model, **options)
+        if thinking_budget:
+            raise ValueError("openai models take no thinking budget (reasoning models think "
+                             "within the output cap); leave the thinking budget out")
         self.base_url = base_url or env_first(BASE_URL_ENV)
         key = api_key or env_first(KEY_ENV)
         if not key:
@@ -85,6 +94,12 @@ class OpenAILLM(SDKAdapterLLM):
         if temperature is not None:
             kwargs["temperature"] = temperature
         return self._client.chat.completions.create(**kwargs)
+
+    def _lookup(self) -> None:
+        if is_openai_host(self.base_url):
+            self._client.models.retrieve(self.model, timeout=self.timeout)
+        else:
+            self._client.models.list(timeout=self.timeout)
 
     def _parse(self, response: Any) -> Parsed:
         if not response.choices:

@@ -171,8 +171,66 @@ def append_exchange(path: str | os.PathLike, record: ExchangeRecord | Mapping[st
     line = json.dumps(record.to_dict(), ensure_ascii=False) + "\n"
     target = log_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _write_lock, open(target, "a", encoding="utf-8") as f:
+    with _write_lock:
+        append_line(target, line)
+
+
+def append_line(target: Path, line: str) -> None:
+    """Append one line durably: flushed and fsynced before returning, and never glued onto a
+    torn last line (one left by a process killed mid-write is repaired first)."""
+    if target.exists() and target.stat().st_size:
+        with open(target, "rb") as f:
+            f.seek(-1, os.SEEK_END)
+            torn = f.read(1) != b"\n"
+        if torn:
+            repair_log(target)
+    with open(target, "a", encoding="utf-8") as f:
         f.write(line)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def repair_log(path: str | os.PathLike) -> str | None:
+    """Cut a torn last line (no newline: a write that never finished) off a JSONL log; the cut
+    text goes to ``<log>.torn`` for the record. A last line that is whole JSON only gets its
+    newline. Returns what was cut, or None when the log was sound."""
+    target = Path(path)
+    if not target.exists():
+        return None
+    data = target.read_bytes()
+    if not data or data.endswith(b"\n"):
+        return None
+    start = data.rfind(b"\n") + 1
+    tail = data[start:]
+    try:
+        json.loads(tail)
+    except ValueError:
+        pass
+    else:
+        with open(target, "ab") as f:
+            f.write(b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+        return None
+    with open(target.with_name(target.name + ".torn"), "ab") as f:
+        f.write(tail + b"\n")
+    with open(target, "r+b") as f:
+        f.truncate(start)
+        f.flush()
+        os.fsync(f.fileno())
+    return tail.decode("utf-8", "replace")
+
+
+def _record(line: str) -> ExchangeRecord:
+    """One line as a record. A line that glued a torn write onto a whole record (an old log
+    appended to without repair) gives the whole record at its end."""
+    try:
+        return ExchangeRecord.from_dict(json.loads(line))
+    except ValueError:
+        at = line.rfind('{"ts"', 1)
+        if at <= 0:
+            raise
+        return ExchangeRecord.from_dict(json.loads(line[at:]))
 
 
 def read_exchanges(path: str | os.PathLike) -> list[ExchangeRecord]:
@@ -181,13 +239,13 @@ def read_exchanges(path: str | os.PathLike) -> list[ExchangeRecord]:
     A torn last line (a run killed mid-write) is skipped; a bad line elsewhere is an error.
     """
     target = log_path(path)
-    lines = target.read_text(encoding="utf-8").splitlines()
+    lines = target.read_text(encoding="utf-8", errors="replace").splitlines()
     records: list[ExchangeRecord] = []
     for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            records.append(ExchangeRecord.from_dict(json.loads(line)))
+            records.append(_record(line))
         except ValueError as exc:
             if i == len(lines):
                 break

@@ -151,10 +151,13 @@ def run_with_retries(
     """
     start = time.monotonic()
     n = 0
+    unknown = 0  # attempts that may have been billed without reported usage
     while True:
         n += 1
         reply = attempt()
+        unknown += reply.unknown_usage_attempts
         failure = reply.failure
         if failure is None or not failure.retryable or n >= policy.max_attempts:
-            return replace(reply, attempts=n, latency_s=time.monotonic() - start)
+            return replace(reply, attempts=n, latency_s=time.monotonic() - start,
+                           unknown_usage_attempts=unknown)
         sleep(policy.delay(n, failure.retry_after, rng))

@@ -9,6 +9,7 @@
 from autoharness.play.agents import (
     AgentSpec,
     AgentSpecError,
+    AgentUnavailable,
     CallableAgent,
     HarnessAgent,
     LLMAgent,
@@ -35,6 +36,7 @@ from autoharness.play.match import (
 __all__ = [
     "AgentSpec",
     "AgentSpecError",
+    "AgentUnavailable",
     "Attempt",
     "CallableAgent",
     "GameRecord",

@@ -5,10 +5,18 @@ Every agent is a TextArena ``Agent`` (a callable ``observation -> action``) and 
 ``propose(observation, player, history, candidates) -> Proposal``: one attempt at a move, with the
 reply's tokens, cost and latency, and the rejections of earlier attempts at the same move as
 ``history`` (so an LLM can be told what was wrong). A failure (an LLM service error, an agent that
-raised) never escapes: it comes back as a ``Proposal`` without an action.
+raised) never escapes: it comes back as a ``Proposal`` without an action, its ``failure_kind``
+saying which: ``fatal`` (a wrong key, an unknown model, a request the provider refuses, an agent
+class that cannot call its SDK), ``transient`` (rate limits, 5xx, timeouts, no connection, after
+the retries), ``reply`` (an answer with no usable move). An agent whose failure is fatal, or
+whose last ``max_failed_calls`` calls all failed transiently, is *unavailable*: the proposal says
+so (``Proposal.unavailable``) and the match ends there instead of letting the harness play on.
+Agents that call a service have ``preflight()`` (a model lookup), run before any engine time.
 
-Specs (``parse_agent_spec``): ``harness``, ``noisy:P``, ``textarena:Class[:model]`` and
-``provider/model`` (``openai/gpt-4o-mini``, ``gemini/gemini-2.5-flash``, ...).
+Specs (``parse_agent_spec``): ``harness``, ``noisy:P``, ``mcts[:SIMS|:Ns]`` and
+``mcts-engine[:...]`` (planners, ``autoharness/worldmodel/agent.py``),
+``textarena:Class[:model]`` and ``provider/model`` (``openai/gpt-4o-mini``,
+``gemini/gemini-2.5-flash``, ...).
 """
 
 from __future__ import annotations
@@ -38,10 +46,21 @@ class Proposal:
     thinking_tokens: int = 0
     cost_usd: float | None = 0.0  # None: the model's price is unknown
     latency_s: float = 0.0
+    failure_kind: str | None = None  # fatal | transient | reply (see the module doc)
+    unavailable: str | None = None  # set: the agent cannot play on (why, in one line)
+    harness_failure: str | None = None  # a harness call the agent made failed (harness-policy)
 
     @property
     def tokens(self) -> int:
         return self.input_tokens + self.output_tokens + self.thinking_tokens
+
+
+class AgentUnavailable(Exception):
+    """A preflight that failed: the agent cannot play (``fatal``: exit 2, else 3)."""
+
+    def __init__(self, message: str, fatal: bool) -> None:
+        super().__init__(message)
+        self.fatal = fatal
 
 
 @dataclass(frozen=True)
@@ -79,11 +98,30 @@ class PlayAgent(TextArenaAgentBase):
 
     name: str = "agent"
     takes_feedback: bool = True  # reads ``history``; plain callables see it in the observation
+    max_failed_calls: int = 3  # transient failures in a row that make the agent unavailable
+    _failed_in_a_row: int = 0
 
     def propose(self, observation: str, player: int | None = None,
                 history: Sequence[Rejection] = (),
                 candidates: Sequence[str] | None = None) -> Proposal:
         raise NotImplementedError
+
+    def preflight(self) -> None:
+        """Raise ``AgentUnavailable`` when the agent's service refuses it; agents without one
+        pass."""
+
+    def _judged(self, proposal: Proposal) -> Proposal:
+        """Count transient failures in a row; mark the proposal unavailable when the agent is."""
+        if proposal.failure_kind == "fatal":
+            proposal.unavailable = f"{self.name}: {proposal.failure}"
+        elif proposal.failure_kind == "transient":
+            self._failed_in_a_row += 1
+            if self._failed_in_a_row >= self.max_failed_calls:
+                proposal.unavailable = (f"{self.name} failed {self._failed_in_a_row} calls in a "
+                                        f"row (last: {proposal.failure})")
+        else:
+            self._failed_in_a_row = 0
+        return proposal
 
     def __call__(self, observation: str) -> str:
         """TextArena's interface: the action, or the raw reply when no move could be read."""
@@ -168,13 +206,25 @@ class LLMAgent(PlayAgent):
     def propose(self, observation: str, player: int | None = None,
                 history: Sequence[Rejection] = (),
                 candidates: Sequence[str] | None = None) -> Proposal:
+        return self._judged(self._propose(observation, player, history, candidates))
+
+    def preflight(self) -> None:
+        from autoharness.llm import preflight
+
+        failure = preflight(self.llm)
+        if failure is not None:
+            raise AgentUnavailable(f"{self.name}: {failure.describe()}", failure.fatal)
+
+    def _propose(self, observation: str, player: int | None, history: Sequence[Rejection],
+                 candidates: Sequence[str] | None) -> Proposal:
         began = time.perf_counter()
         try:
             reply = self.llm.complete(self.messages(observation, player, history, candidates),
                                       max_tokens=self.max_tokens, temperature=self.temperature)
-        except Exception as error:  # noqa: BLE001 - a client bug must not end the match
+        except Exception as error:  # noqa: BLE001 - a client bug is counted, never hidden
             return Proposal(None, failure=f"llm raised {type(error).__name__}: {error}",
-                            cost_usd=0.0, latency_s=time.perf_counter() - began)
+                            cost_usd=0.0, latency_s=time.perf_counter() - began,
+                            failure_kind="transient")
         usage = reply.usage
         proposal = Proposal(None, raw=reply.text or None, input_tokens=usage.input_tokens,
                             output_tokens=usage.output_tokens,
@@ -183,10 +233,12 @@ class LLMAgent(PlayAgent):
         tagged = _MOVE_TAG.findall(reply.text or "")
         if reply.failure is not None and not (reply.failure.kind == "truncated" and tagged):
             proposal.failure = f"llm {reply.failure}"
+            proposal.failure_kind = reply.failure.category
             return proposal
         proposal.action = parse_move(reply.text)
         if proposal.action is None:
             proposal.failure = "the reply holds no <move>…</move> tag and no [bracketed] action"
+            proposal.failure_kind = "reply"
         return proposal
 
 
@@ -221,15 +273,32 @@ class CallableAgent(PlayAgent):
                 candidates: Sequence[str] | None = None) -> Proposal:
         began = time.perf_counter()
         try:
-            answer = self.fn(augmented_observation(observation, history, candidates))
-        except Exception as error:  # noqa: BLE001 - an agent's failure is a rejected proposal
-            return Proposal(None, failure=f"agent raised {type(error).__name__}: {error}",
-                            latency_s=time.perf_counter() - began)
+            answer = self.ask(augmented_observation(observation, history, candidates))
+        except Exception as error:  # noqa: BLE001 - an agent's failure is counted, never hidden
+            from autoharness.play.textarena_agents import classify_agent_error
+
+            failure = classify_agent_error(error)
+            return self._judged(Proposal(None, failure=f"agent raised {failure.describe()}",
+                                         latency_s=time.perf_counter() - began,
+                                         failure_kind=failure.category))
         latency = time.perf_counter() - began
         if not isinstance(answer, str):
-            return Proposal(None, failure=f"agent returned {type(answer).__name__}, not str",
-                            latency_s=latency)
-        return Proposal(answer, raw=answer, latency_s=latency)
+            return self._judged(Proposal(None, failure=f"agent returned "
+                                         f"{type(answer).__name__}, not str", latency_s=latency,
+                                         failure_kind="reply"))
+        return self._judged(Proposal(answer, raw=answer, latency_s=latency))
+
+    def ask(self, observation: str) -> Any:
+        return self.fn(observation)
+
+
+def __getattr__(name: str) -> Any:  # TextArena's agents moved to textarena_agents.py
+    if name in ("TextArenaAgent", "make_textarena_agent", "classify_agent_error",
+                "dry_run_problem"):
+        from autoharness.play import textarena_agents
+
+        return getattr(textarena_agents, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def as_agent(agent: Any) -> PlayAgent:
@@ -357,34 +426,6 @@ class NoisyAgent(PlayAgent):
         return "".join(chars[:i + 1] + chars[i:])
 
 
-# ---- TextArena's agents -------------------------------------------------------------------------
-
-
-class TextArenaAgent(CallableAgent):
-    """One of ``textarena.agents``'s classes, by name."""
-
-
-def make_textarena_agent(class_name: str, model: str | None) -> TextArenaAgent:
-    import textarena.agents as ta_agents
-
-    known = sorted(getattr(ta_agents, "__all__", []))
-    cls = getattr(ta_agents, class_name, None) if class_name in known else None
-    if cls is None:
-        raise AgentSpecError(f"textarena has no agent class {class_name!r}; known: "
-                             f"{', '.join(known)}")
-    label = f"textarena:{class_name}" + (f":{model}" if model else "")
-    try:
-        instance = cls(model) if model else cls()
-    except TypeError as error:
-        if model is None:
-            raise AgentSpecError(f"{label} needs a model: textarena:{class_name}:<model>") \
-                from None
-        raise AgentSpecError(f"{label}: {_first_line(error)}") from None
-    except Exception as error:  # noqa: BLE001 - missing keys and packages: ValueError, ImportError
-        raise AgentSpecError(f"{label}: {_first_line(error)}") from None
-    return TextArenaAgent(instance, name=label)
-
-
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -394,12 +435,22 @@ def _first_line(error: BaseException) -> str:
 
 
 class AgentSpecError(ValueError):
-    """An agent spec that names no agent, or an agent that cannot be built (one line)."""
+    """An agent spec that names no agent, or an agent that cannot be built (one line).
+    ``exit_code``: 2 for a wrong spec, 3 when the environment is missing something (an API key,
+    a file the agent reads)."""
+
+    exit_code = 2
+
+
+class AgentEnvironmentError(AgentSpecError):
+    """The spec is fine but the environment cannot serve it (no API key, an unreadable file)."""
+
+    exit_code = 3
 
 
 @dataclass(frozen=True)
 class AgentSpec:
-    kind: str  # harness | noisy | textarena | llm
+    kind: str  # harness | harness-policy | noisy | mcts | mcts-engine | textarena | llm | human
     text: str
     p: float = 0.0  # noisy
     cls: str | None = None  # textarena
@@ -409,19 +460,30 @@ class AgentSpec:
     @property
     def needs_harness(self) -> bool:
         """Does building this agent take the game's harness (the offline agents)?"""
-        return self.kind in ("harness", "noisy")
+        return self.kind in ("harness", "harness-policy", "noisy", "mcts", "mcts-engine")
 
 
-SPEC_HELP = ("harness, noisy:P (0<=P<=1), textarena:Class[:model], or provider/model "
+SPEC_HELP = ("harness, harness-policy, noisy:P (0<=P<=1), human, mcts[:SIMS|:SECONDSs], "
+             "mcts-engine[:...], textarena:Class[:model], or provider/model "
              "(e.g. openai/gpt-4o-mini, gemini/gemini-2.5-flash, anthropic/claude-haiku-4-5)")
 
 
 def parse_agent_spec(text: str) -> AgentSpec:
-    """``harness`` | ``noisy:P`` | ``textarena:Class[:model]`` | ``provider/model``."""
+    """``harness`` | ``noisy:P`` | ``human`` | ``textarena:Class[:model]`` |
+    ``provider/model``."""
     raw = (text or "").strip()
     lowered = raw.lower()
     if lowered == "harness":
         return AgentSpec("harness", raw)
+    if lowered == "harness-policy":
+        return AgentSpec("harness-policy", raw)
+    if lowered == "human":
+        return AgentSpec("human", raw)
+    from autoharness.worldmodel.agent import parse_mcts_spec
+
+    planner = parse_mcts_spec(raw)
+    if planner is not None:  # mcts[:SIMS|:Ns], mcts-engine[:...] (autoharness/worldmodel/agent.py)
+        return AgentSpec(planner[0], raw, options={"budget": planner[1]})
     if lowered.startswith("noisy"):
         _, _, value = raw.partition(":")
         try:
@@ -462,16 +524,41 @@ def build_agent(spec: AgentSpec | str, *, harness: Any = None, seed: int = 0,
                              "there is none")
     if spec.kind == "harness":
         return HarnessAgent(harness, seed=seed)
+    if spec.kind == "harness-policy":
+        from autoharness.play.policy_agent import HarnessPolicyAgent
+
+        return HarnessPolicyAgent(harness, seed=seed)
     if spec.kind == "noisy":
         return NoisyAgent(harness, spec.p, seed=seed, name=spec.text)
-    if spec.kind == "textarena":
-        return make_textarena_agent(spec.cls or "", spec.model)
-    from autoharness.llm import MissingAPIKey, make_llm
+    if spec.kind in ("mcts", "mcts-engine"):
+        from autoharness.worldmodel.agent import EngineMCTSAgent, MCTSAgent
 
+        budget = spec.options["budget"]
+        if spec.kind == "mcts-engine":
+            return EngineMCTSAgent(harness, budget, seed=seed, name=spec.text)
+        return MCTSAgent(harness.source, budget, seed=seed, name=spec.text,
+                         harness_name=getattr(harness, "name", "harness"))
+    if spec.kind == "textarena":
+        from autoharness.play.textarena_agents import make_textarena_agent
+
+        return make_textarena_agent(spec.cls or "", spec.model)
+    if spec.kind == "human":
+        from autoharness.play.human import HumanAgent
+
+        return HumanAgent()
+    from autoharness.llm import MissingAPIKey, default_thinking_budget, make_llm
+
+    options = dict(llm_options or {})
     try:
-        llm = make_llm(spec.model or spec.text, **(llm_options or {}))
+        if options.get("thinking_budget") is None:  # Gemini 2.5+: thinking shares the cap
+            options["thinking_budget"] = default_thinking_budget(spec.model or spec.text,
+                                                                 max_tokens)
+        llm = make_llm(spec.model or spec.text, **options)
     except MissingAPIKey as error:
-        raise AgentSpecError(str(error)) from None
+        raise AgentEnvironmentError(str(error)) from None
     except ValueError as error:
         raise AgentSpecError(_first_line(error)) from None
+    except OSError as error:  # replay/<dir>: no such run, a folder without a log, ...
+        where = f" {error.filename}" if error.filename else ""
+        raise AgentEnvironmentError(f"{spec.text}: {error.strerror or error}{where}") from None
     return LLMAgent(llm, max_tokens=max_tokens, temperature=temperature, name=spec.text)

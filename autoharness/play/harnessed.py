@@ -2,8 +2,10 @@
 
 ``mode="verify"`` (the default): the agent proposes, the harness's ``eval_action`` checks; a
 rejected proposal is sent back with feedback naming it, up to ``max_retries`` times, after which
-the harness's ``propose_action`` plays. A sound harness therefore never lets an illegal move reach
-the engine. ``mode="filter"`` (the paper's action filter): the harness proposes up to ``k``
+the harness plays: its policy ``choose_action`` when the file has one (and its own
+``eval_action`` accepts the move), else ``propose_action``. A sound harness therefore never lets an
+illegal move reach the engine. ``mode="filter"`` (the paper's action filter): the harness
+proposes up to ``k``
 distinct actions its ``eval_action`` accepts, and the agent picks one.
 
 The harness is untrusted code: when it hangs or crashes (a ``CallFailure``), the move still
@@ -31,6 +33,7 @@ RAW_KEEP = 4000  # characters of each raw reply kept in the record
 
 # Fallbacks: how a move was decided when the agent's proposal was not simply accepted.
 HARNESS_PROPOSED = "harness_proposed"  # rejections used up: the harness's propose_action played
+HARNESS_POLICY = "harness_policy"  # rejections used up: the harness's choose_action played
 UNVERIFIED = "unverified"  # the harness failed: the agent's own proposal played unchecked
 NO_ACTION = "no_action"  # neither the agent nor the harness produced anything: "" played
 
@@ -44,6 +47,7 @@ class Attempt:
     verdict: bool | None = None  # eval_action's answer; None: not checked or the harness failed
     harness_failure: str | None = None
     agent_failure: str | None = None
+    agent_failure_kind: str | None = None  # fatal | transient | reply (agents.Proposal)
     feedback: str | None = None  # what the agent was told after this attempt
     raw: str | None = None
     input_tokens: int = 0
@@ -58,7 +62,9 @@ class Attempt:
         raw = proposal.raw
         if raw is not None and len(raw) > RAW_KEEP:
             raw = raw[:RAW_KEEP] + "…"
-        return cls("agent", proposal.action, agent_failure=proposal.failure, raw=raw,
+        return cls("agent", proposal.action, agent_failure=proposal.failure,
+                   agent_failure_kind=proposal.failure_kind, raw=raw,
+                   harness_failure=proposal.harness_failure,
                    input_tokens=proposal.input_tokens, output_tokens=proposal.output_tokens,
                    thinking_tokens=proposal.thinking_tokens, cost_usd=proposal.cost_usd,
                    latency_s=proposal.latency_s)
@@ -78,9 +84,12 @@ class MoveRecord:
     attempts: list[Attempt] = field(default_factory=list)
     action: str = ""  # what was sent to the engine
     retries: int = 0  # agent attempts after the first
-    fallback: str | None = None  # HARNESS_PROPOSED | UNVERIFIED | NO_ACTION
+    fallback: str | None = None  # HARNESS_POLICY | HARNESS_PROPOSED | UNVERIFIED | NO_ACTION
     candidates: list[str] | None = None  # filter mode: the harness's legal actions
     latency_s: float = 0.0  # the whole move, agent and harness
+    # the agent cannot play on (a fatal provider error, or failures in a row): no action was
+    # played and the match ends; never covered by a harness fallback
+    unavailable: str | None = None
     # filled in by the match once the engine has judged the action
     engine_legal: bool | None = None
     engine_reason: str | None = None
@@ -89,6 +98,8 @@ class MoveRecord:
     game_index: int | None = None
     seed: int | None = None
     turn: int | None = None
+    seen: str | None = None  # what was new in the mover's observation since their last turn
+    board: str | None = None  # the board the next observation shows, where it draws one
 
     @property
     def input_tokens(self) -> int:
@@ -165,13 +176,18 @@ class Unwrapped(_Player):
         for _ in range(self.max_retries + 1):
             proposal = self.agent.propose(observation, player, history)
             record.attempts.append(Attempt.of(proposal))
+            if proposal.unavailable:
+                record.unavailable = proposal.unavailable
+                break
             if proposal.action is not None or proposal.raw:
                 break  # an answer: the engine judges it, whatever it is
             feedback = rejection_feedback(None, proposal.failure)
             record.attempts[-1].feedback = feedback
             history.append(Rejection(None, None, feedback))
         record.retries = len(record.attempts) - 1
-        if proposal is not None and proposal.action is not None:
+        if record.unavailable:
+            pass  # nothing is played: the match ends on this move
+        elif proposal is not None and proposal.action is not None:
             record.action = proposal.action
         elif proposal is not None and proposal.raw:
             record.action = proposal.raw.strip()[:RAW_KEEP]
@@ -205,6 +221,7 @@ class HarnessedAgent(_Player):
         self.mode = mode
         self.k = k
         self.records: list[MoveRecord] = []
+        self._policy: bool | None = None  # does the harness define choose_action (asked once)
 
     def close(self) -> None:
         if self._owns_harness:
@@ -249,6 +266,9 @@ class HarnessedAgent(_Player):
             proposal = self.agent.propose(observation, player, history, candidates)
             attempt = Attempt.of(proposal)
             record.attempts.append(attempt)
+            if proposal.unavailable:  # no fallback covers it: the match ends on this move
+                record.unavailable = proposal.unavailable
+                return
             if proposal.action is None:  # an LLM failure or an unreadable reply: a rejection
                 attempt.feedback = rejection_feedback(None, proposal.failure)
                 history.append(Rejection(None, attempt.raw, attempt.feedback))
@@ -259,6 +279,9 @@ class HarnessedAgent(_Player):
                 record.action = proposal.action
                 return
             verdict = self._check(observation, attempt)
+            heard = getattr(self.agent, "hear_verdict", None)
+            if heard is not None:  # an agent that shows the verdict (the human at a terminal)
+                heard(proposal.action, verdict)
             if verdict is None:  # the harness is broken here: the agent's own move, unchecked
                 record.action, record.fallback = proposal.action, UNVERIFIED
                 return
@@ -271,10 +294,14 @@ class HarnessedAgent(_Player):
 
     def _harness_move(self, observation: str, record: MoveRecord,
                       candidates: list[str] | None) -> None:
-        """Rejections used up: the harness plays (a filter-mode candidate, or propose_action)."""
+        """Rejections used up: the harness plays (a filter-mode candidate, its policy
+        ``choose_action`` when it has one and its verifier accepts that move, or
+        ``propose_action``)."""
         if candidates:
             record.attempts.append(Attempt("harness", candidates[0], verdict=True))
             record.action, record.fallback = candidates[0], HARNESS_PROPOSED
+            return
+        if self._policy_move(observation, record):
             return
         last: Attempt | None = None
         for _ in range(3):  # a proposal its own verifier rejects is a harness bug; try again
@@ -301,6 +328,32 @@ class HarnessedAgent(_Player):
             record.action, record.fallback = last.action or "", HARNESS_PROPOSED
         else:
             record.action, record.fallback = "", NO_ACTION
+
+    def _has_policy(self) -> bool:
+        if self._policy is None:
+            defines = getattr(self.harness, "defines", None)
+            self._policy = bool(defines is not None and defines("choose_action"))
+        return self._policy
+
+    def _policy_move(self, observation: str, record: MoveRecord) -> bool:
+        """Play the harness's ``choose_action`` if it has one, the call works and its own
+        ``eval_action`` does not reject the move."""
+        if not self._has_policy():
+            return False
+        began = time.perf_counter()
+        chosen = self.harness.call("choose_action", observation)
+        attempt = Attempt("harness", None, harness_s=time.perf_counter() - began)
+        record.attempts.append(attempt)
+        failure = _failure(chosen)
+        if failure is not None or not isinstance(chosen, str):
+            attempt.harness_failure = ("choose_action failed: "
+                                       + (failure or f"returned {type(chosen).__name__}"))
+            return False
+        attempt.action = chosen
+        if self._check(observation, attempt) is False:
+            return False
+        record.action, record.fallback = chosen, HARNESS_POLICY
+        return True
 
     def _filter(self, observation: str, player: int | None, record: MoveRecord) -> None:
         began = time.perf_counter()

@@ -39,7 +39,9 @@ def test_small_bench_end_to_end(tmp_path: Path, monkeypatch) -> None:
     args = ["bench", "--games", "Nim-v0,TicTacToe-v0,ConnectFour-v0", "--seeds", "2",
             "--steps", "50", "--jobs", "2", "--out", str(out), "--stress-positions", "20"]
     result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # ran; a broken and a crashing harness: not clean
+    assert "NOT clean: 2 of 3 games (Nim-v0, TicTacToe-v0)" in result.output
+    assert "below 1.000: TicTacToe-v0 0.0000" in result.output
     table = pd.read_csv(out / "results.csv")
     assert list(table.columns[: len(COLUMNS)]) == COLUMNS
     rows = table.set_index("game")
@@ -58,7 +60,8 @@ def test_small_bench_end_to_end(tmp_path: Path, monkeypatch) -> None:
     # A second run finds every game finished and redoes none of them.
     before = {p.name: p.stat().st_mtime_ns for p in (out / "rows").iterdir()}
     again = CliRunner().invoke(app, args)
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 1, again.output
+    assert "3 reused from an earlier run" in again.output
     assert before == {p.name: p.stat().st_mtime_ns for p in (out / "rows").iterdir()}
 
 
@@ -67,7 +70,7 @@ def test_missing_harness_is_listed_not_skipped(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", "--games", "IteratedPrisonersDilemma-v0,Nim-v0",
                                       "--seeds", "1", "--steps", "10", "--out", str(out),
                                       "--jobs", "1"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a game without a harness is not clean
     rows = pd.read_csv(out / "results.csv").set_index("game")
     assert rows.loc["IteratedPrisonersDilemma-v0", "status"] == "missing"
     assert rows.loc["Nim-v0", "status"] == "ok"

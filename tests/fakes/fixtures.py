@@ -2,7 +2,8 @@
 
 - ``llm_env``: removes every real LLM key and base URL from the environment (so nothing can
   reach a real service by accident) and makes retries fast (10 ms base delay, Retry-After capped
-  at 0.2 s). Returns the monkeypatch.
+  at 0.2 s); forgets keys an earlier client kept (``autoharness.llm.keys``) and puts back the
+  variables ``make_llm`` scrubbed. Yields the monkeypatch.
 - ``fake_openai`` / ``fake_anthropic`` / ``fake_gemini``: a running fake server with an empty
   queue (``server.push(...)`` replies), its base URL and a dummy key exported. Implies
   ``llm_env``.
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -68,12 +70,20 @@ FAST_RETRY_ENV = {
 
 
 @pytest.fixture
-def llm_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+def llm_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    from autoharness.llm import keys
+
+    before = dict(os.environ)  # make_llm scrubs secret variables: put them back afterwards
+    keys.forget()  # no key kept from an earlier test's client
     for name in LLM_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
     for name, value in FAST_RETRY_ENV.items():
         monkeypatch.setenv(name, value)
-    return monkeypatch
+    yield monkeypatch
+    keys.forget()
+    for name, value in before.items():
+        if name not in LLM_ENV_VARS:
+            os.environ.setdefault(name, value)
 
 
 def _is_loopback(host: Any) -> bool:

@@ -14,9 +14,21 @@ refusal, hangs, malformed bodies, explicit usage...), or a callable taking the
 When the queue is empty the server answers ``default`` if one was given, else HTTP 400 with an
 error naming the problem (400 is not retried, so an under-scripted test fails fast).
 
+Model lookups (the preflight: ``GET /v1/models/{id}`` for OpenAI and Anthropic, the list
+``GET /v1/models`` for OpenAI-compatible servers,
+``GET /v1beta/models/{model}`` for Gemini) are answered apart from the queue: 200 with a model
+object, or the next of ``lookup_replies`` (an error status), and recorded in ``lookups``, not in
+``requests``. ``require_api_key`` refuses a wrong key on every route as the provider does (401;
+Gemini: 400 ``API_KEY_INVALID``); ``known_models`` answers 404 for any other model.
+
+Every error class has a constructor, in each wire format: ``FakeReply.bad_key()``,
+``.forbidden()``, ``.unknown_model()``, ``.bad_request()``, ``.quota()`` (fatal);
+``.rate_limited()``, ``.overloaded()``, ``.server_error()``, ``.hang()`` (transient); a stopped
+server for connection refused.
+
 | class               | serves                                           | env it sets            |
 | ------------------- | ------------------------------------------------ | ---------------------- |
-| FakeOpenAIServer    | POST /v1/chat/completions (GET /v1/models)       | OPENAI_BASE_URL (…/v1) |
+| FakeOpenAIServer    | POST /v1/chat/completions (GET /v1/models[/id])  | OPENAI_BASE_URL (…/v1) |
 | FakeAnthropicServer | POST /v1/messages                                | ANTHROPIC_BASE_URL     |
 | FakeGeminiServer    | POST /v1beta/models/{model}:generateContent      | GEMINI_BASE_URL        |
 """
@@ -64,6 +76,7 @@ class FakeReply:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | str | dict | list | None = None  # sent verbatim instead of the built body
     error_message: str | None = None  # message of an error body (status >= 400)
+    error_code: str | None = None  # the provider's error code / reason in the error body
 
     @classmethod
     def rate_limited(cls, retry_after: float | None = None, **kw: Any) -> FakeReply:
@@ -77,6 +90,37 @@ class FakeReply:
     @classmethod
     def error(cls, status: int, message: str = "error (fake)", **kw: Any) -> FakeReply:
         return cls(status=status, error_message=message, **kw)
+
+    @classmethod
+    def bad_key(cls, **kw: Any) -> FakeReply:
+        """A wrong API key, as the provider says it (Gemini answers 400 API_KEY_INVALID)."""
+        return cls(status=401, error_code="bad_key",
+                   error_message="Incorrect API key provided: test-****-real (fake)", **kw)
+
+    @classmethod
+    def forbidden(cls, message: str = "this key may not use this model (fake)",
+                  **kw: Any) -> FakeReply:
+        return cls(status=403, error_message=message, **kw)
+
+    @classmethod
+    def unknown_model(cls, message: str = "model not found (fake)", **kw: Any) -> FakeReply:
+        return cls(status=404, error_message=message, **kw)
+
+    @classmethod
+    def bad_request(cls, message: str = "max_tokens: too large for this model (fake)",
+                    **kw: Any) -> FakeReply:
+        return cls(status=400, error_message=message, **kw)
+
+    @classmethod
+    def quota(cls, **kw: Any) -> FakeReply:
+        """OpenAI's 429 ``insufficient_quota``: not a rate limit, no wait helps."""
+        return cls(status=429, error_code="insufficient_quota",
+                   error_message="You exceeded your current quota (fake)", **kw)
+
+    @classmethod
+    def overloaded(cls, **kw: Any) -> FakeReply:
+        """Anthropic's 529; Gemini's and OpenAI's 503."""
+        return cls(status=529, error_message="Overloaded (fake)", **kw)
 
     @classmethod
     def hang(cls, seconds: float = HANG_FOREVER, text: str = "too late") -> FakeReply:
@@ -157,11 +201,16 @@ class FakeLLMServer:
         *,
         default: Entry | None = None,
         require_api_key: str | None = None,
+        known_models: Iterable[str] | None = None,
+        lookup_replies: Iterable[FakeReply] = (),
     ) -> None:
         self._queue: deque[Entry] = deque(replies)
         self.default = default
         self.require_api_key = require_api_key
+        self.known_models = set(known_models) if known_models is not None else None
+        self.lookup_replies: deque[FakeReply] = deque(lookup_replies)
         self.requests: list[RecordedRequest] = []
+        self.lookups: list[RecordedRequest] = []  # model lookups (GET), apart from requests
         self.unscripted = 0  # requests answered with the "queue empty" error
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -268,11 +317,25 @@ class FakeLLMServer:
     def render(self, reply: FakeReply, request: RecordedRequest) -> dict:
         raise NotImplementedError
 
-    def render_error(self, status: int, message: str) -> dict:
+    def render_error(self, status: int, message: str, code: str | None = None) -> dict:
         raise NotImplementedError
 
     def extra_get(self, path: str) -> dict | None:
         return None
+
+    def lookup_model(self, path: str) -> str | None:
+        """The model a model-lookup GET names, or None when ``path`` is no lookup."""
+        return None
+
+    def model_object(self, model: str) -> dict:
+        return {"id": model}
+
+    def error_reply(self, reply: FakeReply) -> tuple[int, dict]:
+        """Status and body of an error reply, in the wire format (a bad key as this provider
+        reports it)."""
+        code = reply.error_code
+        message = reply.error_message or f"error {reply.status} (fake)"
+        return reply.status, self.render_error(reply.status, message, code)
 
     # ----- helpers for subclasses ------------------------------------------------------------
 
@@ -292,11 +355,7 @@ class FakeLLMServer:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         path = handler.path.split("?", 1)[0]
         if handler.command == "GET":
-            extra = self.extra_get(path)
-            if extra is None:
-                handler.send_json(404, self.render_error(404, f"no route GET {path}"))
-            else:
-                handler.send_json(200, extra)
+            self._respond_get(handler, path, headers)
             return
         try:
             body = json.loads(raw) if raw else None
@@ -317,10 +376,11 @@ class FakeLLMServer:
         request.model = model or None
         if isinstance(body, dict):
             self.parse(request)
-        if self.require_api_key is not None and request.api_key != self.require_api_key:
+        refusal = self._refusal(request.api_key, request.model)
+        if refusal is not None:
             with self._lock:
                 self.requests.append(request)
-            handler.send_json(401, self.render_error(401, "invalid API key (fake)"))
+            handler.send_json(*self.error_reply(refusal))
             return
         reply = self._next(request)
         if reply is None:
@@ -340,10 +400,36 @@ class FakeLLMServer:
                 payload = payload.encode()
             handler.send_bytes(reply.status, payload, reply.headers)
         elif reply.status >= 400:
-            message = reply.error_message or f"error {reply.status} (fake)"
-            handler.send_json(reply.status, self.render_error(reply.status, message), reply.headers)
+            handler.send_json(*self.error_reply(reply), reply.headers)
         else:
             handler.send_json(reply.status, self.render(reply, request), reply.headers)
+
+
+    def _refusal(self, api_key: str | None, model: str | None) -> FakeReply | None:
+        if self.require_api_key is not None and api_key != self.require_api_key:
+            return FakeReply.bad_key()
+        if self.known_models is not None and model and model not in self.known_models:
+            return FakeReply.unknown_model(f"model {model!r} not found (fake)")
+        return None
+
+    def _respond_get(self, handler: _Handler, path: str, headers: dict[str, str]) -> None:
+        model = self.lookup_model(path)
+        if model is None:
+            extra = self.extra_get(path)
+            if extra is None:
+                handler.send_json(404, self.render_error(404, f"no route GET {path}"))
+            else:
+                handler.send_json(200, extra)
+            return
+        request = RecordedRequest("GET", path, headers, b"", None, self.provider, model=model)
+        with self._lock:
+            self.lookups.append(request)
+            scripted = self.lookup_replies.popleft() if self.lookup_replies else None
+        reply = self._refusal(request.api_key, model) or scripted
+        if reply is not None and reply.status >= 400:
+            handler.send_json(*self.error_reply(reply), reply.headers)
+        else:
+            handler.send_json(200, self.model_object(model))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -415,11 +501,6 @@ class FakeOpenAIServer(FakeLLMServer):
     def route(self, method: str, path: str) -> str | None:
         return "" if (method, path) == ("POST", "/v1/chat/completions") else None
 
-    def extra_get(self, path: str) -> dict | None:
-        if path == "/v1/models":
-            return {"object": "list", "data": [{"id": self.default_model, "object": "model"}]}
-        return None
-
     def parse(self, request: RecordedRequest) -> None:
         body = request.body
         request.model = body.get("model")
@@ -452,8 +533,24 @@ class FakeOpenAIServer(FakeLLMServer):
             },
         }
 
-    def render_error(self, status: int, message: str) -> dict:
-        kind = {429: "rate_limit_exceeded", 401: "invalid_api_key"}.get(status, "server_error")
+    def lookup_model(self, path: str) -> str | None:
+        if path == "/v1/models":
+            return ""  # the list, which local servers (vLLM, Ollama, llama.cpp) all serve
+        prefix = "/v1/models/"
+        return path[len(prefix):] if path.startswith(prefix) and len(path) > len(prefix) else None
+
+    def model_object(self, model: str) -> dict:
+        if not model:
+            names = sorted(self.known_models or {self.default_model})
+            return {"object": "list", "data": [self.model_object(n) for n in names]}
+        return {"id": model, "object": "model", "created": 0, "owned_by": "fake"}
+
+    def render_error(self, status: int, message: str, code: str | None = None) -> dict:
+        if code == "bad_key":
+            code = "invalid_api_key"
+        kind = code or {429: "rate_limit_exceeded", 401: "invalid_api_key", 403: "permission",
+                        404: "model_not_found", 400: "invalid_request_error"}.get(status,
+                                                                                  "server_error")
         return {"error": {"message": message, "type": kind, "param": None, "code": kind}}
 
 
@@ -504,12 +601,22 @@ class FakeAnthropicServer(FakeLLMServer):
             "usage": {"input_tokens": inp, "output_tokens": out + think},
         }
 
-    def render_error(self, status: int, message: str) -> dict:
+    def lookup_model(self, path: str) -> str | None:
+        prefix = "/v1/models/"
+        return path[len(prefix):] if path.startswith(prefix) and len(path) > len(prefix) else None
+
+    def model_object(self, model: str) -> dict:
+        return {"type": "model", "id": model, "display_name": model,
+                "created_at": "2025-10-01T00:00:00Z"}
+
+    def render_error(self, status: int, message: str, code: str | None = None) -> dict:
         kind = {
             429: "rate_limit_error",
             401: "authentication_error",
+            403: "permission_error",
             404: "not_found_error",
             400: "invalid_request_error",
+            413: "request_too_large",
             529: "overloaded_error",
         }.get(status, "api_error")
         return {"type": "error", "error": {"type": kind, "message": message}}
@@ -518,6 +625,7 @@ class FakeAnthropicServer(FakeLLMServer):
 # ===================================== Gemini ==============================================
 
 _GEMINI_PATH = re.compile(r"^/(v1beta|v1|v1alpha)/models/([^/:]+):generateContent$")
+_GEMINI_MODEL = re.compile(r"^/(v1beta|v1|v1alpha)/models/([^/:]+)$")
 
 
 class FakeGeminiServer(FakeLLMServer):
@@ -574,15 +682,37 @@ class FakeGeminiServer(FakeLLMServer):
             "responseId": f"fake{len(self.requests)}",
         }
 
-    def render_error(self, status: int, message: str) -> dict:
+    def lookup_model(self, path: str) -> str | None:
+        m = _GEMINI_MODEL.match(path)
+        return m.group(2) if m else None
+
+    def model_object(self, model: str) -> dict:
+        return {"name": f"models/{model}", "displayName": model, "inputTokenLimit": 1048576,
+                "outputTokenLimit": 65536, "supportedGenerationMethods": ["generateContent"]}
+
+    def error_reply(self, reply: FakeReply) -> tuple[int, dict]:
+        if reply.error_code == "bad_key":  # Google says 400, not 401, for a key that is wrong
+            body = self.render_error(400, "API key not valid. Please pass a valid API key.",
+                                     "API_KEY_INVALID")
+            return 400, body
+        status = 503 if reply.status == 529 else reply.status
+        return status, self.render_error(status, reply.error_message or f"error {status} (fake)",
+                                         reply.error_code)
+
+    def render_error(self, status: int, message: str, code: str | None = None) -> dict:
         state = {
             429: "RESOURCE_EXHAUSTED",
             400: "INVALID_ARGUMENT",
             401: "UNAUTHENTICATED",
+            403: "PERMISSION_DENIED",
             404: "NOT_FOUND",
             503: "UNAVAILABLE",
         }.get(status, "INTERNAL")
-        return {"error": {"code": status, "message": message, "status": state}}
+        error: dict[str, Any] = {"code": status, "message": message, "status": state}
+        if code:
+            error["details"] = [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                                 "reason": code, "domain": "googleapis.com"}]
+        return {"error": error}
 
 
 def _gemini_text(content: Any) -> str:

@@ -40,7 +40,10 @@ def test_find_in_a_directory(tmp_path):
     write(tmp_path, "_private.py", ["Sudoku-v0"])
     assert find_harness("TicTacToe-v0", tmp_path) == path
     assert find_harness("TicTacToe-v0-train", str(tmp_path)) == path
-    assert find_harness("TicTacToe", tmp_path) is None  # exact ids only
+    assert find_harness("tictactoe", tmp_path) == path  # a family name resolves to TicTacToe-v0
+    only_blind = write(tmp_path / "blind", "chess.py", ["Chess-v0-blind"])
+    assert find_harness("chess", only_blind.parent) is None  # cards match exact ids: not -blind
+    assert find_harness("NoSuchGame", tmp_path) is None
     assert find_harness("Sudoku-v0", tmp_path) is None  # _files are skipped
     assert find_harness("Chess-v0", [tmp_path / "missing", tmp_path]) == tmp_path / "chess.py"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
-import json
 import multiprocessing
 import os
 import random
@@ -16,7 +15,6 @@ import time
 
 import pytest
 
-from autoharness.harness import limits
 from autoharness.harness.errors import HarnessError
 from autoharness.harness.runtime import (
     CallFailure,
@@ -24,6 +22,7 @@ from autoharness.harness.runtime import (
     SandboxedHarness,
     load_harness,
 )
+from autoharness.harness.sandbox import seccomp
 
 TICTACTOE = '''"""A small TicTacToe-like harness."""
 GAMES = ["TicTacToe-v0"]
@@ -134,65 +133,39 @@ def test_surrogates_and_unicode_round_trip():
 
 def test_protections_report(harness):
     layers = harness.protections
-    for key in ("process", "kill_on_timeout", "scrubbed_env", "tmp_cwd", "netns", "rlimit_as",
-                "rlimit_cpu", "rlimit_fsize", "rlimit_nproc", "seccomp", "audit_hook",
-                "import_guard", "restricted_builtins"):
+    details = harness.layer_details
+    for key in ("process", "kill_on_timeout", "scrubbed_env", "tmp_cwd", "host_nondumpable",
+                "pidns", "netns", "mountns", "landlock", "uid", "no_new_privs", "pdeathsig",
+                "rlimit_as", "rlimit_cpu", "rlimit_fsize", "rlimit_nofile", "rlimit_nproc",
+                "seccomp", "cgroup", "time_budget", "audit_hook", "import_guard",
+                "restricted_builtins"):
         assert isinstance(layers[key], bool), key
+    for key, active in layers.items():  # every missing layer says why
+        assert active or details.get(key), key
     assert layers["audit_hook"] and layers["rlimit_as"] and layers["rlimit_fsize"]
-    if os.geteuid() == 0:
-        assert layers["netns"] and not layers["rlimit_nproc"]
-    if limits.seccomp_supported():
+    if seccomp.supported() is None:
         assert layers["seccomp"] and layers["no_new_privs"]
 
 
 def test_disabled_layers_are_reported():
-    with SandboxedHarness(TICTACTOE, disable=["audit_hook", "seccomp", "netns"]) as h:
+    disable = ["audit_hook", "seccomp", "netns", "pidns", "mountns", "landlock", "uid"]
+    with SandboxedHarness(TICTACTOE, disable=disable) as h:
         layers = h.protections
-        assert not layers["audit_hook"] and not layers["seccomp"] and not layers["netns"]
+        for layer in disable:
+            assert not layers[layer] and h.layer_details[layer] == "disabled", layer
+        assert h.evaluate(OBS, "[4]") is True
     with pytest.raises(ValueError, match="unknown sandbox layers"):
         SandboxedHarness(TICTACTOE, disable=["firewall"])
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become an unprivileged user")
-def test_layers_degrade_for_unprivileged_users():
-    import ctypes  # noqa: F401 - loaded before dropping privileges (the stdlib may be unreadable)
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        try:
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            report = {"namespace": limits.enter_network_namespace(),
-                      **limits.set_rlimits(256, 60), **limits.install_seccomp()}
-            try:
-                os.fork()
-                report["forked"] = True
-            except OSError:
-                report["forked"] = False
-            os.write(write_end, json.dumps(report).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    data = os.read(read_end, 10_000)
-    os.waitpid(pid, 0)
-    os.close(read_end)
-    report = json.loads(data)
-    assert report["namespace"] in ("userns+netns", None)
-    assert report["rlimit_nproc"] is True and report["forked"] is False
-    assert report["rlimit_as"] and report["rlimit_fsize"]
-    assert report["seccomp"] == limits.seccomp_supported()
-
-
 def test_seccomp_program_is_well_formed():
-    program = limits.seccomp_program()
+    program = seccomp.program()
     assert len(program) % 8 == 0 and len(program) // 8 < 4096
     instructions = [struct.unpack("=HBBI", program[i:i + 8]) for i in range(0, len(program), 8)]
     for index, (code, jt, jf, _k) in enumerate(instructions):
         if code & 0x07 == 0x05:  # jumps stay inside the program
             assert index + 1 + max(jt, jf) < len(instructions)
-    assert instructions[-1] == (0x06, 0, 0, 0x7FFF0000)  # default: allow
+    assert instructions[-1] == (0x06, 0, 0, 0x00050000 | 1)  # default: EPERM
 
 
 # ---- batches and timeouts -------------------------------------------------------------------

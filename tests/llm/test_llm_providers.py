@@ -8,18 +8,11 @@ import pytest
 
 from autoharness.llm import LLMReply, MissingAPIKey, make_llm
 from tests.fakes.llm_servers import (
-    FakeAnthropicServer,
-    FakeGeminiServer,
     FakeLLMServer,
-    FakeOpenAIServer,
     FakeReply,
 )
+from tests.llm.conftest import SPECS
 
-SPECS = {
-    "openai": ("openai/gpt-4o-mini", FakeOpenAIServer),
-    "anthropic": ("anthropic/claude-haiku-4-5", FakeAnthropicServer),
-    "gemini": ("gemini/gemini-2.5-flash", FakeGeminiServer),
-}
 PROVIDERS = list(SPECS)
 MESSAGES = [
     {"role": "system", "content": "You write Python harnesses."},
@@ -35,17 +28,6 @@ class SleepRecorder:
 
     def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
-
-
-@pytest.fixture(params=PROVIDERS)
-def provider(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def server(provider):
-    with SPECS[provider][1]() as srv:
-        yield srv
 
 
 def make(provider: str, server: FakeLLMServer, **options):
@@ -194,7 +176,7 @@ def test_529_and_503_count_as_server_errors_then_recover(provider, server):
 def test_client_errors_are_not_retried(provider, server):
     server.push(FakeReply.error(400, "bad request: no such model"), "never")
     reply = ask(make(provider, server, max_attempts=5))
-    assert reply.failure.kind == "client_error"
+    assert reply.failure.kind == "bad_request" and reply.failure.fatal
     assert reply.failure.status == 400
     assert "no such model" in reply.failure.message
     assert len(server.requests) == 1

@@ -167,6 +167,24 @@ def test_torn_last_line_is_skipped_but_bad_middle_line_is_an_error(tmp_path):
         read_exchanges(log)
 
 
+def test_an_append_after_a_torn_line_repairs_it_first(tmp_path):
+    log = tmp_path / "exchanges.jsonl"
+    append_exchange(log, ExchangeRecord.from_reply(PROMPT, _reply("a")))
+    with open(log, "a") as f:
+        f.write('{"prompt": [{"role": "us')  # a write cut by a kill
+    append_exchange(log, ExchangeRecord.from_reply(PROMPT, _reply("b")))
+    assert [r.reply for r in read_exchanges(log)] == ["a", "b"]  # not glued onto the torn tail
+    assert '{"prompt": [{"role": "us' in (tmp_path / "exchanges.jsonl.torn").read_text()
+
+
+def test_a_line_glued_onto_a_torn_one_by_an_old_writer_is_recovered(tmp_path):
+    log = tmp_path / "exchanges.jsonl"
+    append_exchange(log, ExchangeRecord.from_reply(PROMPT, _reply("a")))
+    whole = log.read_text()
+    log.write_text(whole + '{"ts": "2025", "prompt": [{"ro' + whole + whole)
+    assert [r.reply for r in read_exchanges(log)] == ["a", "a", "a"]
+
+
 def test_concurrent_appends_do_not_interleave(tmp_path):
     log = tmp_path / "exchanges.jsonl"
     big = "x" * 20000

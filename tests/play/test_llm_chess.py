@@ -46,9 +46,9 @@ def stubborn_model(rules, learns: bool):
 
 def test_wrapped_llm_retries_with_feedback_and_never_reaches_the_engine_illegally(
         fake_openai, chess_rules):
-    fake_openai.push(FakeReply.error(400, "bad request (fake)"))  # an LLM failure, first of all
+    fake_openai.push(FakeReply.server_error(500))  # a transient LLM failure, first of all
     fake_openai.default = stubborn_model(chess_rules, learns=True)
-    llm = make_llm("openai/gpt-4o-mini")
+    llm = make_llm("openai/gpt-4o-mini", max_attempts=1)
     with sandboxed("Chess-v0", seed=0) as harness:
         agent = HarnessedAgent(LLMAgent(llm), harness, max_retries=3)
         results = play_games("Chess-v0", agent, HarnessAgent(harness), games=1, seed=0,
@@ -62,7 +62,7 @@ def test_wrapped_llm_retries_with_feedback_and_never_reaches_the_engine_illegall
     assert results.agent.retries == 12 + 1  # one rejection per move, plus the failed call
     first = agent.records[0]
     assert [a.agent_failure is not None for a in first.attempts] == [True, False, False]
-    assert "client_error" in first.attempts[0].agent_failure
+    assert "server_error" in first.attempts[0].agent_failure
     assert [a.verdict for a in first.attempts] == [None, False, True]
     assert all(r.engine_legal for r in agent.records)
     # The feedback naming the rejected move reached the model, as a new user turn after its reply.

@@ -53,7 +53,7 @@ def test_noisy_wrapped_and_unwrapped_json(tmp_path: Path):
 
     bare = invoke("tictactoe", "--agent", "noisy:0.5", "--games", "4", "--seed", "3",
                   "--json", "--harness", "none", "--log", str(tmp_path / "bare.jsonl"))
-    assert bare.exit_code == 0, bare.output
+    assert bare.exit_code == 1, bare.output  # illegal moves reached the engine: not clean
     baseline = json.loads(bare.stdout)
     assert baseline["harness"] is None and not baseline["agent"]["wrapped"]
     assert baseline["agent"]["illegal_to_engine"] > 0
@@ -70,16 +70,18 @@ def test_table_and_default_log(tmp_path: Path):
 
 
 def test_one_line_errors():
-    for args, message in [
-        (("chess", "--agent", "openai/gpt-4o-mini"), "missing API key: set OPENAI_API_KEY"),
-        (("chess", "--agent", "textarena:OpenRouterAgent:x"), "OPENROUTER_API_KEY"),
-        (("chess", "--agent", "wat"), "unknown agent"),
-        (("chess", "--agent", "harness", "--mode", "vibes"), "--mode"),
-        (("chess", "--agent", "harness", "--harness", "/no/such.py"), "no harness file"),
-        (("nosuchgame", "--agent", "harness"), ""),
+    for args, message, code in [
+        (("chess", "--agent", "openai/gpt-4o-mini"), "missing API key: set OPENAI_API_KEY", 3),
+        (("chess", "--agent", "textarena:OpenRouterAgent:x"), "OPENROUTER_API_KEY", 3),
+        (("chess", "--agent", "replay/no/such/run"), "replay/no/such/run", 3),
+        (("chess", "--agent", "wat"), "unknown agent", 2),
+        (("chess", "--agent", "harness", "--mode", "vibes"), "--mode", 2),
+        (("chess", "--agent", "harness", "--harness", "/no/such.py"), "no harness file", 2),
+        (("chess", "--agent", "harness", "--timeout", "0"), "--timeout must be above 0", 2),
+        (("nosuchgame", "--agent", "harness"), "", 2),
     ]:
         result = invoke(*args)
-        assert result.exit_code == 2, result.output
+        assert result.exit_code == code, result.output
         assert result.stderr.startswith("error: ") and message in result.stderr
         assert result.stderr.count("\n") == 1
 

@@ -1,0 +1,110 @@
+"""What both runtimes share: the failure and statistics types, the result boundary (counting and
+secret redaction) and argument checks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from autoharness import secrets
+from autoharness.harness.sandbox import codec
+from autoharness.harness.sandbox import protocol as proto
+
+DEFAULT_MAX_VALUE_BYTES = 1 << 20  # encoded size of a generic call's arguments or result
+
+
+@dataclass(frozen=True)
+class CallFailure:
+    """A harness call that produced no usable answer. Falsy."""
+
+    kind: str  # timeout | crash | bad_return | exception | too_large | blocked | slow | missing
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+@dataclass
+class HarnessStats:
+    calls: int = 0                     # harness calls (batch items count one each)
+    failures: Counter = field(default_factory=Counter)  # by kind
+    spawns: int = 0                    # worker processes started
+    respawns: int = 0                  # ... after the first
+    idle_replacements: int = 0         # workers found dead, or talking out of turn, between
+                                       # calls (replaced silently)
+    recycles: int = 0                  # workers replaced before reaching the CPU limit
+    startup_seconds: float = 0.0       # total time from spawn to ready
+    call_seconds: float = 0.0          # wall time spent in calls (what the time budget counts)
+
+    @property
+    def failed(self) -> int:
+        return sum(self.failures.values())
+
+
+def deliver(stats: HarnessStats, results: list) -> list:
+    """Count the results and redact secrets from every string in them: the one way results
+    leave the runtime."""
+    stats.calls += len(results)
+    scrub = secrets.known() > 0
+    for index, result in enumerate(results):
+        if isinstance(result, CallFailure):
+            stats.failures[result.kind] += 1
+            if scrub:
+                message = secrets.redact(result.message)
+                if message != result.message:
+                    results[index] = CallFailure(result.kind, message)
+        elif scrub and not isinstance(result, bool):
+            results[index] = secrets.redact_value(result)
+    return results
+
+
+def function_name(name: object) -> str:
+    if name not in proto.CALLABLE_FUNCTIONS:
+        raise ValueError(f"{name!r} is not a harness function; known: "
+                         f"{', '.join(proto.CALLABLE_FUNCTIONS)}")
+    return name  # type: ignore[return-value]
+
+
+def encode_args(arg_tuples: Iterable[tuple], limit: int) -> list[bytes]:
+    encoded = []
+    for args in arg_tuples:
+        try:
+            encoded.append(codec.encode(tuple(args), limit))
+        except codec.ValueRefused as error:
+            raise TypeError(f"harness call arguments must be plain values: {error}") from None
+    return encoded
+
+
+def missing(name: str) -> CallFailure:
+    return CallFailure("missing", f"the harness defines no callable {name}")
+
+
+def prepare_call(harness, name: str,
+                 arg_tuples: Iterable[tuple]) -> tuple[list[bytes], list | None]:
+    """The start of a runtime's ``call_many``: the arguments encoded, and the results already
+    known (nothing to call, a harness that failed to load, a function it does not define) or
+    None."""
+    function_name(name)
+    encoded = encode_args(arg_tuples, harness.max_value_bytes)
+    if not encoded:
+        return encoded, []
+    if not harness.defines(name):
+        failure = harness._broken if harness._broken is not None else missing(name)
+        return encoded, deliver(harness.stats, [failure] * len(encoded))
+    return encoded, None
+
+
+def text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"observations and actions must be str, not {type(value).__name__}")
+    return value
+
+
+def fill(n: int, kind: str, first: str, rest: str) -> list[CallFailure]:
+    if n <= 0:
+        return []
+    return [CallFailure(kind, first)] + [CallFailure(kind, f"not run: {rest}")] * (n - 1)
