@@ -129,14 +129,18 @@ def verify(
     from autoharness.commands.verify_cmd import run_verify
 
     game_id = game_or_exit(game)
-    sandbox_layers(require_isolation)
+    seed_list = parse_seeds(seeds)
+    sandbox_layers(require_isolation, defer=True)  # said once the harness file checks out
     if world_model:
+        from autoharness.cli_support import sandbox_when_needed
         from autoharness.worldmodel.command import run_world_model_verify
 
-        run_world_model_verify(game_id, harness, parse_seeds(seeds), steps, show, as_json,
+        sandbox_when_needed()
+
+        run_world_model_verify(game_id, harness, seed_list, steps, show, as_json,
                                update_card, timeout, engine=engine)
         return
-    run_verify(game_id, harness, parse_seeds(seeds), steps, stress_positions, show, as_json,
+    run_verify(game_id, harness, seed_list, steps, stress_positions, show, as_json,
                update_card, timeout, engine=engine)
 
 
@@ -179,6 +183,9 @@ def bench(
     engine: str = typer.Option("stock", "--engine", callback=engine_profile,
                                help=ENGINE_HELP),
     ray: str = typer.Option(None, "--ray", metavar="[ADDRESS]", help=RAY_HELP),
+    no_preflight: bool = typer.Option(False, "--no-preflight",
+                                      help="Skip the check of an LLM agent's key and model "
+                                           "before any engine time."),
 ) -> None:
     """The legality benchmark: the engine judges every action of every game (--metric reward:
     the reward benchmark). Exit 0 when every game is clean, 1 when one is not, 3 when a game
@@ -187,21 +194,23 @@ def bench(
 
     if metric not in ("legality", "reward"):
         fail(f"--metric is legality or reward, not {metric!r}")
-    sandbox_layers(require_isolation)
     if metric == "reward":
         from autoharness.policy.command import reward_config, run_reward_command
 
         if update_cards or ray is not None:
             fail("--update-cards and --ray go with --metric legality")
-        run_reward_command(reward_config(games=games, seeds=seeds, agent=agent, harness=harness,
-                                         jobs=jobs, out=out, timeout=timeout, fresh=fresh,
-                                         engine=engine, max_turns=steps), as_json)
+        config = reward_config(games=games, seeds=seeds, agent=agent, harness=harness,
+                               jobs=jobs, out=out, timeout=timeout, fresh=fresh,
+                               engine=engine, max_turns=steps)
+        sandbox_layers(require_isolation)  # after the input checks: a typo is the only line
+        run_reward_command(config, as_json)
         return
     seeds, steps = seeds or "10", steps or 1000
     config = bench_config(games=games, seeds=seeds, steps=steps, agent=agent, harness=harness,
                           jobs=jobs, out=out, stress_positions=stress_positions,
                           timeout=timeout, fresh=fresh, update_cards=update_cards,
-                          engine=engine)
+                          engine=engine, preflight=not no_preflight)
+    sandbox_layers(require_isolation)  # after the input checks: a typo is the only line
     run_bench_command(config, as_json, update_cards, ray=ray)
 
 
@@ -301,7 +310,7 @@ def learn(
     conflict = None if many else single_game_conflict(given)
     if conflict:
         fail(conflict)
-    sandbox_layers(require_isolation)
+    sandbox_layers(require_isolation, defer=True)  # said after the key and model check out
     options = given_options(ctx, locals())
     if many:
         run_learn_games(options, games, resume=resume, run_dir=run_dir, out=out,

@@ -229,6 +229,24 @@ def progress_bar(total: int, description: str, quiet: bool = False):
         yield advance_to
 
 
+def writable_or_exit(folder: Path) -> None:
+    """One line (exit 2) unless files can be written in ``folder``: an existing folder that
+    takes them, or one that could be created. Nothing is created (a start that fails later, on a
+    key or a model, leaves nothing behind); a temporary file is written and removed."""
+    import tempfile
+
+    try:
+        nearest = folder
+        while not nearest.exists() and nearest.parent != nearest:
+            nearest = nearest.parent
+        if not nearest.is_dir():
+            fail(f"cannot write to {folder}: {nearest} is not a folder")
+        with tempfile.TemporaryFile(dir=nearest):
+            pass
+    except OSError as error:
+        fail(f"cannot write to {folder}: {error.strerror or error}")
+
+
 def data_dir() -> Path:
     """Where run directories and match logs go: ``$AUTOHARNESS_DATA`` or the XDG data dir."""
     configured = os.environ.get("AUTOHARNESS_DATA")
@@ -241,17 +259,24 @@ def data_dir() -> Path:
 # ---- the sandbox, said once ------------------------------------------------------------------
 
 _sandbox_said: list[bool] = []
+_sandbox_pending: list[bool] = []
 
 
-def sandbox_layers(require_isolation: bool = False) -> None:
+def sandbox_layers(require_isolation: bool = False, *, defer: bool = False) -> None:
     """Say once per process, on stderr, which sandbox layers this machine gives harness code
     (and why any is missing). With ``require_isolation`` (``--require-isolation``) exit 3 when a
     kernel layer is missing, and make every worker this command starts refuse to run harness
-    code without them."""
+    code without them. ``defer``: the requirement holds at once, but the line (and the check)
+    wait for ``sandbox_when_needed()``, called just before harness code first runs, so a
+    mistake in the input is the only line the user sees."""
     from autoharness.harness.sandbox import isolation
 
     if require_isolation:
         isolation.require(True)
+    if defer:
+        _sandbox_pending.append(True)
+        return
+    _sandbox_pending.clear()
     report = isolation.probe()
     if not _sandbox_said:
         _sandbox_said.append(True)
@@ -260,3 +285,9 @@ def sandbox_layers(require_isolation: bool = False) -> None:
         fail("--require-isolation: refusing to run harness code without "
              + "; ".join(f"{layer} ({reason})" for layer, reason in report.missing.items()),
              EXIT_ENVIRONMENT)
+
+
+def sandbox_when_needed() -> None:
+    """The deferred ``sandbox_layers`` line and check, if a command asked for one."""
+    if _sandbox_pending:
+        sandbox_layers()

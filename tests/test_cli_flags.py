@@ -25,6 +25,7 @@ ZERO_OK = {
     ("verify", "--stress-positions"), ("verify", "--show"),
     ("bench", "--jobs"), ("bench", "--stress-positions"),
     ("play", "--seed"), ("play", "--max-retries"), ("play", "--max-turns"),
+    ("play", "--thinking-budget"),
     ("learn", "--probe-positions"), ("learn", "--exploration"), ("learn", "--temperature"),
     ("learn", "--seed"), ("learn", "--thinking-budget"), ("learn", "--jobs"),
 }

@@ -88,7 +88,31 @@ def cache_key(config: BenchConfig, game: str) -> dict:
     return {"game": game, "harness": config.harness, "harness_sha256": _file_hash(path),
             "agent": config.agent, "seeds": list(config.seeds), "steps": config.steps,
             "stress_positions": config.stress_positions, "timeout": config.timeout,
-            "engine": engine_fingerprint(config.engine), **_versions()}
+            "engine": engine_fingerprint(config.engine), **_versions(), **_llm_key(config.agent)}
+
+
+_BASE_URL_ENVS = {"openai": ("OPENAI_BASE_URL",), "anthropic": ("ANTHROPIC_BASE_URL",),
+                  "gemini": ("GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL")}
+
+
+def _llm_key(agent: str) -> dict:
+    """An LLM agent's row also depends on its output cap, thinking budget and server (a base
+    URL points the same model name at another service); other agents add nothing, so their
+    keys stay as they were."""
+    from autoharness.play import AgentSpecError, parse_agent_spec
+    from autoharness.play.specs import llm_settings
+
+    try:
+        spec = parse_agent_spec(agent)
+        settings = llm_settings(spec)
+    except AgentSpecError:
+        return {}
+    if settings is None or spec.model is None:
+        return {}
+    from autoharness.llm.keys import env_first
+
+    provider = spec.model.split("/", 1)[0]
+    return {"llm": {**settings, "base_url": env_first(*_BASE_URL_ENVS.get(provider, ()))}}
 
 
 def engine_fingerprint(profile: str) -> str:

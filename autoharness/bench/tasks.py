@@ -106,7 +106,8 @@ def _run_harness_agent(task: GameTask) -> dict[str, Any]:
     if task.harness == "none":
         raise RowStatus("skipped", "the harness agent needs a harness")
     path, source = checked_harness(task)
-    with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0) as harness:
+    with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0,
+                          engine=task.engine) as harness:
         report = verify(task.game, harness, task.seeds, task.steps,
                         stress_positions=task.stress_positions, engine=task.engine)
     figures = report.figures()

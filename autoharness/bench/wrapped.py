@@ -87,7 +87,8 @@ def run_wrapped_agent(task: GameTask) -> dict[str, Any]:
                 "tokens": alone["tokens"]}
     path, source = checked_harness(task)
     row: dict[str, Any] = {"harness": "none" if task.harness == "none" else path.name}
-    with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0) as harness:
+    with SandboxedHarness(source, name=path.name, timeout=task.timeout, seed=0,
+                          engine=task.engine) as harness:
         baseline: dict[str, Any] = {"retries": 0, "fallbacks": 0, "tokens": 0}
         unwrapped = Unwrapped(build_agent(task.agent, harness=harness, seed=1))
         rate, actions, illegal = _legal_rate(task, unwrapped, baseline)

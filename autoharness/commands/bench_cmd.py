@@ -18,6 +18,7 @@ from autoharness.bench.runner import BenchConfig, run_bench
 from autoharness.cli_support import (
     EXIT_CLEAN,
     EXIT_ENVIRONMENT,
+    EXIT_INPUT,
     EXIT_NOT_CLEAN,
     engine_output_to_stderr,
     exit_with,
@@ -59,9 +60,11 @@ def parse_games(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(game_or_exit(name) for name in names))
 
 
-def check_agent(spec_text: str, harness: str) -> None:
-    """Build the agent once, here, so a wrong spec or a missing key is one line up front."""
-    from autoharness.play import AgentSpecError, build_agent, parse_agent_spec
+def check_agent(spec_text: str, harness: str, preflight: bool = True) -> None:
+    """Build the agent once, here, so a wrong spec or a missing key is one line up front; an
+    LLM's key and model are checked with one cheap request (the preflight) before any engine
+    time: a key the provider refuses is exit 2, a provider that does not answer exit 3."""
+    from autoharness.play import AgentSpecError, AgentUnavailable, build_agent, parse_agent_spec
 
     if spec_text == "harness":
         if harness == "none":
@@ -73,12 +76,17 @@ def check_agent(spec_text: str, harness: str) -> None:
         if spec.kind == "human":
             fail("bench runs unattended; play with --agent human instead")
         if not spec.needs_harness:  # LLMs and TextArena agents: a missing key shows here
-            _build_keeping_environment(spec, build_agent)
+            built = _build_keeping_environment(spec, build_agent)
+            if preflight:
+                built.preflight()
     except AgentSpecError as error:
         fail(f"--agent {spec_text}: {error}", error.exit_code)
+    except AgentUnavailable as error:
+        fail(f"{error} (preflight; no game was run)",  # the message names the agent
+             EXIT_INPUT if error.fatal else EXIT_ENVIRONMENT)
 
 
-def _build_keeping_environment(spec, build) -> None:
+def _build_keeping_environment(spec, build):
     """Build the agent once as a check. The benchmark's worker processes build their own agents
     from the environment, so keys a client scrubs from ``os.environ`` after reading them are put
     back (harness code never sees them: its sandbox starts from an empty environment)."""
@@ -86,7 +94,7 @@ def _build_keeping_environment(spec, build) -> None:
 
     saved = dict(os.environ)
     try:
-        build(spec)
+        return build(spec)
     finally:
         for name, value in saved.items():
             if os.environ.get(name) != value:
@@ -121,14 +129,15 @@ def check_out(out: Path) -> None:
 
 def bench_config(*, games: str, seeds: str, steps: int, agent: str, harness: str, jobs: int,
                  out: Path | None, stress_positions: int, timeout: float, fresh: bool,
-                 update_cards: bool, engine: str = "stock") -> BenchConfig:
+                 update_cards: bool, engine: str = "stock",
+                 preflight: bool = True) -> BenchConfig:
     """The run's configuration from the command line, after every check."""
     chosen = parse_games(games)
     seed_list = tuple(parse_seeds(seeds))
     check_harness_option(harness)
     if update_cards and agent != "harness":
         fail("--update-cards records the harness agent's figures; run with --agent harness")
-    check_agent(agent, harness)
+    check_agent(agent, harness, preflight)
     if out is None:
         name = f"{agent.replace('/', '_').replace(':', '-')}-{len(chosen)}g"
         if harness == "none":

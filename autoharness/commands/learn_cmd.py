@@ -11,7 +11,15 @@ from rich.console import Console
 from rich.table import Table
 
 from autoharness.arena.catalogue import family_of
-from autoharness.cli_support import EXIT_ENVIRONMENT, EXIT_INPUT, EXIT_NOT_CLEAN, data_dir, fail
+from autoharness.cli_support import (
+    EXIT_ENVIRONMENT,
+    EXIT_INPUT,
+    EXIT_NOT_CLEAN,
+    data_dir,
+    fail,
+    sandbox_when_needed,
+    writable_or_exit,
+)
 from autoharness.commands.learn_options import (
     LearnOptions,
     check_config,
@@ -39,13 +47,10 @@ def default_output(game: str, replace: bool) -> Path:
 
 
 def check_writable(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        probe = path.parent / f".autoharness-write-test-{time.time_ns()}"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as error:
-        fail(f"cannot write {path}: {error.strerror or error}")
+    """``path`` can be written (its folder is not created: see ``writable_or_exit``)."""
+    if path.is_dir():
+        fail(f"cannot write {path}: it is a folder")
+    writable_or_exit(path.parent)
 
 
 def make_model(config: LearnConfig):
@@ -102,6 +107,7 @@ def run_learn(options: LearnOptions, resume: Path | None, seed_path: Path | None
     llm = make_model(config)
     if preflight:
         check_provider(llm, config)
+    sandbox_when_needed()  # the input, key and model are fine: now the sandbox line
     if resume is not None:
         _write_config(resume, config)
     console.print(f"run directory: {path}")

@@ -24,7 +24,9 @@ from autoharness.cli_support import (
     data_dir,
     exit_with,
     fail,
+    sandbox_when_needed,
     warn,
+    writable_or_exit,
 )
 from autoharness.commands.learn_options import (
     LearnOptions,
@@ -195,14 +197,8 @@ def _with_targets(plan: Plan, library: LibraryDir) -> Plan:
 
 
 def _check_writable(*folders: Path) -> None:
-    for folder in folders:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / f".autoharness-write-test-{time.time_ns()}"
-            probe.write_text("")
-            probe.unlink()
-        except OSError as error:
-            fail(f"cannot write to {folder}: {error.strerror or error}")
+    for folder in folders:  # nothing is created before the key and the model check out
+        writable_or_exit(folder)
 
 
 # ---- the run ---------------------------------------------------------------------------------
@@ -227,6 +223,7 @@ def _run(library: LibraryDir, plan: Plan, configs: dict[str, LearnConfig],
     llm = make_model(config)  # a missing key: one line, exit 3, before anything runs
     if preflight:
         check_provider(llm, config)
+    sandbox_when_needed()  # the input, key and model are fine: now the sandbox line
     total = None
     if plan.total_cost is not None:
         spent = spent_so_far(library, plan)

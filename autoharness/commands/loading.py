@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autoharness.cli_support import fail
+from autoharness.cli_support import fail, sandbox_when_needed
 
 
 def harness_path(game_id: str, explicit: str | None) -> Path:
@@ -27,8 +27,10 @@ def harness_path(game_id: str, explicit: str | None) -> Path:
     return found
 
 
-def open_harness(game_id: str, explicit: str | None, timeout: float = 1.0, seed: int = 0):
-    """(path, sandboxed harness) after the static checks; a failed check exits with its reason."""
+def open_harness(game_id: str, explicit: str | None, timeout: float = 1.0, seed: int = 0,
+                 engine: str = "stock"):
+    """(path, sandboxed harness) after the static checks; a failed check exits with its reason.
+    ``engine``: the profile the harness's ``ENGINE_PROFILE`` constant names."""
     from autoharness.harness.checks import check_source
     from autoharness.harness.runtime import SandboxedHarness
 
@@ -37,7 +39,9 @@ def open_harness(game_id: str, explicit: str | None, timeout: float = 1.0, seed:
     problems = check_source(source)
     if problems:
         fail(f"{path}: {problems[0]}")
-    return path, SandboxedHarness(source, name=path.name, timeout=timeout, seed=seed)
+    sandbox_when_needed()  # the input is fine: now say which layers the harness code gets
+    return path, SandboxedHarness(source, name=path.name, timeout=timeout, seed=seed,
+                                  engine=engine)
 
 
 def harness_source(path: Path) -> str:

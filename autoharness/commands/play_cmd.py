@@ -81,14 +81,25 @@ def play_command(
     no_preflight: bool = typer.Option(False, "--no-preflight",
                                       help="Skip the check of an LLM agent's key and model "
                                            "before the match."),
+    max_output_tokens: int = typer.Option(
+        None, "--max-output-tokens", callback=at_least(1),
+        help="LLM agents: output cap per call, thinking included (default: 12288 Gemini, 8192 "
+             "others)."),
+    thinking_budget: int = typer.Option(
+        None, "--thinking-budget", callback=at_least(0),
+        help="LLM agents: thinking tokens per call, Gemini's thinking budget or Claude's "
+             "extended thinking (>= 1024); 0 = off (default: a third of the cap on Gemini 2.5+, "
+             "off elsewhere)."),
 ) -> None:
     """Play games with an LLM (or TextArena, offline or human) agent whose moves a harness keeps
     legal. Exit 0 when no illegal action reached the engine, else 1; 2 also when a provider
     refused the agent (key, model, request), 3 when it never answered or kept failing."""
-    sandbox_layers(require_isolation)
-    summary = run_play(game_or_exit(game), agent, opponent, harness, n_games, seed, max_retries,
+    game_id = game_or_exit(game)
+    sandbox_layers(require_isolation, defer=True)  # said once the harness file checks out
+    summary = run_play(game_id, agent, opponent, harness, n_games, seed, max_retries,
                        mode, log, as_json, max_turns=max_turns or None, timeout=timeout,
-                       quiet=quiet, engine=engine, preflight=not no_preflight)
+                       quiet=quiet, engine=engine, preflight=not no_preflight,
+                       max_output_tokens=max_output_tokens, thinking_budget=thinking_budget)
     exit_with(play_exit_code(summary))
 
 
@@ -107,8 +118,11 @@ def run_play(game_id: str, agent_spec: str, opponent_spec: str = "harness",
              harness_opt: str = "auto", games: int = 1, seed: int = 0, max_retries: int = 3,
              mode: str = "verify", log: str | None = None, as_json: bool = False, *,
              max_turns: int | None = None, timeout: float = 1.0, quiet: bool = False,
-             engine: str = "stock", preflight: bool = True) -> dict:
-    """The command's body; returns the JSON summary (also printed with ``as_json``)."""
+             engine: str = "stock", preflight: bool = True,
+             max_output_tokens: int | None = None, thinking_budget: int | None = None) -> dict:
+    """The command's body; returns the JSON summary (also printed with ``as_json``).
+    ``max_output_tokens`` and ``thinking_budget`` apply to the LLM sides (None: the provider's
+    default); the values each side used are in the log's header and the summary."""
     from autoharness.arena.catalogue import num_players
     from autoharness.commands.loading import open_harness
     from autoharness.play import (
@@ -124,6 +138,7 @@ def run_play(game_id: str, agent_spec: str, opponent_spec: str = "harness",
     from autoharness.play.harnessed import MODES
     from autoharness.play.human import HumanQuit
     from autoharness.play.render import describe_game
+    from autoharness.play.specs import llm_settings
 
     if mode not in MODES:
         fail(f"--mode is verify or filter, not {mode!r}")
@@ -135,19 +150,28 @@ def run_play(game_id: str, agent_spec: str, opponent_spec: str = "harness",
         opponent_s = parse_agent_spec(opponent_spec) if players > 1 else None
     except AgentSpecError as error:
         fail(str(error), error.exit_code)
-    specs = [s for s in (agent_s, opponent_s) if s is not None]
+    sides = {"agent": (agent_s, 0), "opponent": (opponent_s, 1_000_003)}
+    sides = {side: value for side, value in sides.items() if value[0] is not None}
+    try:
+        settings = {side: llm_settings(spec, max_output_tokens, thinking_budget)
+                    for side, (spec, _) in sides.items()}
+    except AgentSpecError as error:
+        fail(str(error), error.exit_code)
+    settings = {side: value for side, value in settings.items() if value is not None}
+    if (max_output_tokens is not None or thinking_budget is not None) and not settings:
+        fail("--max-output-tokens and --thinking-budget set an LLM agent's calls; neither "
+             f"{agent_spec} nor {opponent_spec if opponent_s else 'any opponent'} is one")
+    specs = [spec for spec, _ in sides.values()]
     wrap = harness_opt.strip().lower() != "none"
     loaded: Any = None
     path: Path | None = None
-    if wrap:
-        explicit = None if harness_opt.strip().lower() == "auto" else harness_opt
-        path, loaded = open_harness(game_id, explicit, timeout=timeout, seed=seed)
-    elif any(s.needs_harness for s in specs):  # unwrapped, but an offline agent plays through it
-        path, loaded = open_harness(game_id, None, timeout=timeout, seed=seed)
 
-    def player(spec, offset: int):
+    def build(spec, offset: int, side: str):
+        options = settings.get(side) or {}
         try:
-            built = build_agent(spec, harness=loaded, seed=seed + offset)
+            built = build_agent(spec, harness=loaded, seed=seed + offset,
+                                max_tokens=options.get("max_output_tokens"),
+                                llm_options={"thinking_budget": options.get("thinking_budget")})
         except AgentSpecError as error:
             fail(str(error), error.exit_code)
         if preflight:  # key and model checked before any engine time
@@ -156,6 +180,22 @@ def run_play(game_id: str, agent_spec: str, opponent_spec: str = "harness",
             except AgentUnavailable as error:
                 fail(f"{error} (preflight; no game was played)",
                      EXIT_INPUT if error.fatal else EXIT_ENVIRONMENT)
+        return built
+
+    # Agents that need no harness (LLMs, TextArena's) are built and checked first: a wrong key
+    # is one line before any harness worker starts.
+    built = {side: build(spec, offset, side) for side, (spec, offset) in sides.items()
+             if not spec.needs_harness}
+    if wrap:
+        explicit = None if harness_opt.strip().lower() == "auto" else harness_opt
+        path, loaded = open_harness(game_id, explicit, timeout=timeout, seed=seed,
+                                    engine=engine)
+    elif any(s.needs_harness for s in specs):  # unwrapped, but an offline agent plays through it
+        path, loaded = open_harness(game_id, None, timeout=timeout, seed=seed, engine=engine)
+
+    def player(side: str):
+        spec, offset = sides[side]
+        agent = built[side] if side in built else build(spec, offset, side)
         if spec.kind == "harness-policy":
             from autoharness.play.policy_agent import NoPolicyError, require_policy
 
@@ -164,19 +204,19 @@ def run_play(game_id: str, agent_spec: str, opponent_spec: str = "harness",
             except NoPolicyError as error:
                 fail(str(error))
         if wrap and spec.kind not in ("harness", "harness-policy"):  # the harness's own moves
-            return HarnessedAgent(built, loaded, max_retries=max_retries, mode=mode)
-        return Unwrapped(built, max_retries=max_retries)
+            return HarnessedAgent(agent, loaded, max_retries=max_retries, mode=mode)
+        return Unwrapped(agent, max_retries=max_retries)
 
     log_path = Path(log).expanduser() if log else default_log_path(game_id)
     header = {"game": game_id, "agent": agent_s.text,
               "opponent": opponent_s.text if opponent_s else None,
               "harness": str(path) if wrap and path else None, "mode": mode if wrap else "none",
               "games": games, "seed": seed, "max_retries": max_retries, "max_turns": max_turns,
-              "engine": engine,
+              "engine": engine, "llm": settings,  # each LLM side's output cap and thinking
               "started": datetime.datetime.now().isoformat(timespec="seconds")}
     try:
-        me = player(agent_s, 0)
-        them = player(opponent_s, 1_000_003) if opponent_s is not None else None
+        me = player("agent")
+        them = player("opponent") if opponent_s is not None else None
         try:
             match_log = MatchLog(log_path, header)
         except OSError as error:

@@ -24,6 +24,7 @@ from autoharness.cli_support import (
 )
 from autoharness.commands.loading import open_harness
 from autoharness.harness.verify import DEFAULT_STRESS_POSITIONS, VerifyReport, verify
+from autoharness.policy.check import check_policy
 from autoharness.probes.score import card_score
 
 console = Console(stderr=False)
@@ -32,20 +33,45 @@ console = Console(stderr=False)
 def run_verify(game_id: str, harness_path: str | None, seeds: list[int], steps: int,
                stress_positions: int, show: int, as_json: bool, update_card: bool,
                timeout: float, engine: str = "stock") -> None:
-    path, harness = open_harness(game_id, harness_path, timeout=timeout)
+    path, harness = open_harness(game_id, harness_path, timeout=timeout, engine=engine)
     with engine_output_to_stderr(as_json), harness, \
             progress_bar(len(seeds) * steps, f"verify {game_id}", quiet=as_json) as advance:
         report = verify(game_id, harness, seeds, steps, stress_positions=stress_positions,
                         progress=advance, engine=engine)
+        policy = check_policy(game_id, harness, seeds, steps, engine=engine)  # choose_action
+    clean = report.clean and (policy is None or policy.clean)
     if as_json:
         data = report.to_dict(contradictions=show)
-        data["clean"] = report.clean
+        data["policy"] = policy.to_dict() if policy is not None else None
+        data["clean"] = clean
         print(json.dumps(data, indent=1))
     else:
         print_report(report, path, show)
+        if policy is not None:
+            console.print(policy.text(), markup=False, highlight=False, soft_wrap=True)
+            if not policy.clean:
+                console.print(f"{game_id}: policy NOT clean", markup=False, highlight=False)
     if update_card:
         record_figures(path, [report.figures()], seeds, steps, stress_positions)
-    exit_with(EXIT_CLEAN if report.clean else EXIT_NOT_CLEAN)
+        if policy is not None:
+            record_policy(path, policy, seeds, steps, engine)
+    exit_with(EXIT_CLEAN if clean else EXIT_NOT_CLEAN)
+
+
+def record_policy(path: Path, policy, seeds: list[int], steps: int, engine: str) -> None:
+    """``VERIFIED[game]["policy"]`` in the card: choose_action's figures from this run."""
+    from autoharness.harness.card import read_card, write_card
+
+    seeds_arg = str(len(seeds)) if seeds == list(range(len(seeds))) else ",".join(map(str, seeds))
+    profile = "" if engine == "stock" else f" --engine {engine}"
+    command = f"autoharness verify {policy.game} --seeds {seeds_arg} --steps {steps}{profile}"
+    source = path.read_text()
+    card = read_card(source)
+    card.verified.setdefault(policy.game, {})["policy"] = policy.card_entry(command)
+    try:
+        path.write_text(write_card(source, card))
+    except OSError as error:
+        fail(f"cannot update the card of {path}: {error.strerror}")
 
 
 def print_report(report: VerifyReport, path: Path, show: int) -> None:
@@ -149,7 +175,8 @@ def record_figures(path: Path, figures: list[dict], seeds: list[int], steps: int
         if entry["engine"] != "stock":  # another profile's figures sit beside the stock ones
             entry, nested = dict(kept), entry
             entry[f"engine_{nested['engine']}"] = nested
-        for key in ("world_model", *(f"engine_{p}" for p in PROFILES if p != "stock")):
+        for key in ("world_model", "policy",
+                    *(f"engine_{p}" for p in PROFILES if p != "stock")):
             if key in kept:  # verify --world-model's figures (worldmodel/command.py), and the
                 entry.setdefault(key, kept[key])  # figures measured on another engine profile
         card.verified[game_figures["game"]] = entry

@@ -5,7 +5,8 @@ reject, narrow proposer) and, inside a kind, by a *pattern*: the engine's reason
 exception line, or for a false reject the action's form) with numbers, coordinates and card names
 replaced by placeholders, so "cell 4 is already occupied" and "cell 5 is already occupied" are one
 mistake. Examples are dealt round-robin: every kind present gets a slot before any kind gets a
-second, and inside a kind every pattern before any pattern gets a second. Each example says which
+second, then every pattern not yet shown (kinds in turn) before any pattern
+gets a second. Each example says which
 function to fix (the paper's refine rule: a false accept is both functions' fault, a false reject
 the verifier's, an illegal proposal or a narrow proposer the proposer's).
 """
@@ -75,28 +76,39 @@ def groups(contradictions: list[Contradiction]) -> dict[str, list[list[Contradic
 
 
 def select_examples(contradictions: list[Contradiction], k: int) -> list[Contradiction]:
-    """Up to ``k`` examples: every kind before a kind's second, every pattern of a kind before
-    a pattern's second; never the same (kind, action) twice."""
+    """Up to ``k`` examples: every kind before a kind's second; then every pattern not yet shown
+    (kinds in turn) before any pattern's second; never the same (kind, action) twice, and an
+    action already shown at the same observation (an illegal proposal that is also a false
+    accept) only when its kind has no other member left."""
     queues = {kind: [list(members) for members in patterns]
               for kind, patterns in groups(contradictions).items()}
-    turn = dict.fromkeys(queues, 0)
     chosen: list[Contradiction] = []
     seen: set[tuple[str, str | None]] = set()
+    spots: set[tuple[str, str | None]] = set()
+
+    def take(members: list[Contradiction]) -> None:
+        fresh = [c for c in members if (c.kind, c.action) not in seen]
+        pick = next((c for c in fresh if (c.observation, c.action) not in spots),
+                    fresh[0] if fresh else None)
+        members[:] = [c for c in fresh if c is not pick]
+        if pick is not None:
+            seen.add((pick.kind, pick.action))
+            spots.add((pick.observation, pick.action))
+            chosen.append(pick)
+
+    shown = dict.fromkeys(queues, 0)  # kind -> its patterns dealt once
+    while len(chosen) < k and any(shown[kind] < len(p) for kind, p in queues.items()):
+        for kind, patterns in queues.items():
+            if len(chosen) < k and shown[kind] < len(patterns):
+                take(patterns[shown[kind]])
+                shown[kind] += 1
+    turn = dict.fromkeys(queues, 0)
     while len(chosen) < k and any(any(p) for p in queues.values()):
         for kind, patterns in queues.items():
-            if len(chosen) >= k:
-                break
             live = [p for p in patterns if p]
-            if not live:
-                continue
-            members = live[turn[kind] % len(live)]
-            turn[kind] += 1
-            while members:
-                candidate = members.pop(0)
-                if (candidate.kind, candidate.action) not in seen:
-                    seen.add((candidate.kind, candidate.action))
-                    chosen.append(candidate)
-                    break
+            if len(chosen) < k and live:
+                take(live[turn[kind] % len(live)])
+                turn[kind] += 1
     return chosen
 
 
@@ -108,14 +120,14 @@ def pattern_counts(contradictions: list[Contradiction]) -> dict[str, int]:
 _FIX = {
     HARNESS_FAILURE: "the function that failed",
     ILLEGAL_PROPOSAL: "propose_action",
-    FALSE_ACCEPT: "eval_action and propose_action",
+    FALSE_ACCEPT: "propose_action and eval_action",
     FALSE_REJECT: "eval_action",
     NARROW_PROPOSER: "propose_action",
 }
 
 
 def summarise_counts(counts: dict[str, int], figures: dict | None = None) -> str:
-    """"3 false accepts in 2 patterns (fix eval_action and propose_action), ..." in kind order."""
+    """"3 false accepts in 2 patterns (fix propose_action and eval_action), ..." in kind order."""
     patterns = (figures or {}).get("patterns", {})
     parts = []
     for kind in KIND_ORDER:

@@ -32,7 +32,8 @@ def probe_plan(config: LearnConfig) -> ProbePlan:
 def evaluate(source: str, config: LearnConfig, seeds: list[int], name: str) -> Evaluation:
     plan = probe_plan(config)
     engine = getattr(config, "engine", DEFAULT_PROFILE)
-    with SandboxedHarness(source, name=name, timeout=config.timeout, seed=config.seed) as harness:
+    with SandboxedHarness(source, name=name, timeout=config.timeout, seed=config.seed,
+                          engine=engine) as harness:
         report = verify(config.game, harness, seeds, config.steps, plan=plan,
                         rng_seed=config.seed, engine=engine)
     figures = report.figures()

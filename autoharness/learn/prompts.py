@@ -39,6 +39,10 @@ gets the full observation and must work from it alone.
 board or state from the end of the text instead of re-parsing everything when you can.
 - The engine is the judge of legality, including its own parsing of the action string (brackets, \
 spacing, case). When the engine's behaviour and the written rules differ, follow the engine.
+- The runtime defines the module constant `ENGINE_PROFILE` before your code runs: "stock" \
+(TextArena 0.7.4 as released, whose bugs include crashes that count as illegal moves) or "fixed" \
+(the same with upstream fixes). It names the engine that judges your answers; where the two \
+differ (an action only the stock engine crashes on), read it instead of guessing.
 
 Answer with a short explanation of what you change and why, then the complete program (both \
 functions and any helpers) in ONE ```python code block."""
@@ -109,7 +113,8 @@ def refinement_prompt(game: str, rules: str, code: str, score: float, counts_tex
     parts += [
         "## The current program",
         f"```python\n{code}\n```",
-        f"## How it did against the real engine\n{score_text(score, figures)} "
+        f"## How it did against the real engine (ENGINE_PROFILE = "
+        f"{(figures or {}).get('engine') or 'stock'!r})\n{score_text(score, figures)} "
         f"Contradictions found: {counts_text}.",
     ]
     if examples:

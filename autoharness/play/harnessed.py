@@ -26,7 +26,7 @@ from typing import Any
 
 from textarena.core import Agent as TextArenaAgentBase
 
-from autoharness.play.agents import PlayAgent, Proposal, Rejection, as_agent, rejection_feedback
+from autoharness.play.base import PlayAgent, Proposal, Rejection, as_agent, rejection_feedback
 
 MODES = ("verify", "filter")
 RAW_KEEP = 4000  # characters of each raw reply kept in the record

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import IO
 
-from autoharness.play.agents import PlayAgent, Proposal, Rejection
+from autoharness.play.base import PlayAgent, Proposal, Rejection
 from autoharness.play.render import latest_board, split_messages
 
 QUIT_WORDS = ("quit", "exit", ":q")

@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from autoharness.play.agents import PlayAgent, Proposal, Rejection
+from autoharness.play.base import PlayAgent, Proposal, Rejection
 
 POLICY_FUNCTION = "choose_action"
 

@@ -14,13 +14,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from autoharness.play.agents import (
-    AgentEnvironmentError,
-    AgentSpecError,
-    AgentUnavailable,
-    CallableAgent,
-    _first_line,
-)
+from autoharness.play.base import AgentUnavailable, CallableAgent
+from autoharness.play.base import first_line as _first_line
+from autoharness.play.specs import AgentEnvironmentError, AgentSpecError
 
 
 def classify_agent_error(error: BaseException) -> Any:

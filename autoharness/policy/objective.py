@@ -98,7 +98,8 @@ def evaluate_policy(source: str, config, seeds: list[int], name: str = "candidat
 
     game = config.game
     engine = getattr(config, "engine", "stock")
-    with SandboxedHarness(source, name=name, timeout=config.timeout, seed=config.seed) as harness:
+    with SandboxedHarness(source, name=name, timeout=config.timeout, seed=config.seed,
+                          engine=engine) as harness:
         if not harness.defines(POLICY):
             missing = Contradiction(MISSING, game, seeds[0] if seeds else 0, 0, 0, "", None,
                                     None, None, None, "the program defines no choose_action(obs)")

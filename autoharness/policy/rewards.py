@@ -108,7 +108,7 @@ def run_episode(task: EpisodeTask) -> dict:
 
         source = Path(task.harness_path).read_text(encoding="utf-8")
         with SandboxedHarness(source, name=Path(task.harness_path).name, timeout=task.timeout,
-                              seed=task.seed) as harness:
+                              seed=task.seed, engine=task.engine) as harness:
             function = AGENTS[task.agent]
             has_policy = harness.defines(POLICY)  # also waits for the worker: not timed below
             if function == POLICY and not has_policy:

@@ -21,8 +21,10 @@ from __future__ import annotations
 import concurrent.futures as futures
 import multiprocessing
 import os
+import select
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -89,13 +91,47 @@ class LocalExecutor(_ContextManager):
         if self.slots == 1:
             return futures.ThreadPoolExecutor(1, thread_name_prefix="autoharness-task")
         context = multiprocessing.get_context("forkserver")
-        return futures.ProcessPoolExecutor(self.slots, mp_context=context)
+        return futures.ProcessPoolExecutor(self.slots, mp_context=context,
+                                           initializer=_exit_with, initargs=(os.getpid(),))
 
     def close(self) -> None:
         with self._lock:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
+
+
+def _exit_with(driver: int) -> None:
+    """A pool worker's initializer: exit as soon as the driver process is gone. A worker waits
+    on its task queue, whose writing end it holds itself, so a driver killed with SIGKILL left
+    its workers (and the forkserver and resource tracker, which wait for them) running forever."""
+    try:
+        handle: int | None = os.pidfd_open(driver)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (not Linux >= 5.3): poll the pid instead
+        handle = None
+    threading.Thread(target=_watch_driver, args=(driver, handle), daemon=True,
+                     name="autoharness-driver-watch").start()
+
+
+def _watch_driver(driver: int, handle: int | None) -> None:
+    if handle is not None:
+        select.select([handle], [], [])  # a pidfd turns readable when its process exits
+    else:
+        while _alive(driver):
+            time.sleep(1.0)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _in_environment(environment: dict[str, str], fn: Callable[..., Any], /, *args: Any,

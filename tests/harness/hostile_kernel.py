@@ -327,6 +327,52 @@ def propose_action(obs):
     return "ok"
 '''
 
+# 16. computing between calls without a thread: a sys.monitoring callback that fires when the
+# serve loop, its answer sent, calls os.read for the next request (runs after the host has its
+# reply, so no call's wall time sees it)
+IDLE_CALLBACK = harness('''
+sys = _real_sys()
+os, monitoring = _module("os"), getattr(sys, "monitoring")
+armed = [False]
+
+def spin(code, offset, function, arg0):
+    if armed[0] and function is os.read:
+        armed[0] = False
+        end = sys.modules["time"].monotonic() + float(obs.split()[-1])
+        while sys.modules["time"].monotonic() < end:
+            pass
+
+monitoring.use_tool_id(4, "hostile")
+monitoring.register_callback(4, monitoring.events.CALL, spin)
+monitoring.set_events(4, monitoring.events.CALL)
+armed[0] = True
+return ["held:idle-callback:armed"]
+''')
+
+# 17. a slow load paid outside every call: the worker exits right after each answer (from the
+# same callback), so the host reloads it before the next call
+RELOAD_STALL = PRELUDE + '''
+import random
+_os = random._os
+_sys = getattr(_os, "sys")
+_sys.modules["time"].sleep(0.4)
+_mon = getattr(_sys, "monitoring")
+
+
+def _leave(code, offset, function, arg0):
+    if function is _os.read:
+        _os._exit(0)
+
+
+_mon.use_tool_id(4, "hostile")
+_mon.register_callback(4, _mon.events.CALL, _leave)
+
+
+def propose_action(obs):
+    _mon.set_events(4, _mon.events.CALL)
+    return "ok"
+'''
+
 # a well-behaved neighbour (the victim of fd stealing)
 NEIGHBOUR = PRELUDE + '''
 

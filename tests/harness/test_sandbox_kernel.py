@@ -72,6 +72,15 @@ def _cases() -> list[dict]:
         ["new", "h", attacks.SLOW_CALLS, {"timeout": 1.0, "disable": PY_OFF,
                                           "budget": [20, 1.0, 0.01]}],
         *[["propose", "h", f"call {i}"] for i in range(9)], ["protections", "h"]]})
+    for variant, extra in (("guards-on", []), ("guards-off", PY_OFF)):
+        cases.append({"name": f"idle/{variant}", "steps": [
+            ["new", "h", attacks.IDLE_CALLBACK, {**FAST, "disable": extra}],
+            ["propose", "h", "attack 0.6"], ["cpu", "h"], ["sleep", 0.6], ["cpu", "h"],
+            ["propose", "h", "ok?"], ["propose", "h", "ok?"]]})
+    cases.append({"name": "reload_stall", "steps": [
+        ["new", "h", attacks.RELOAD_STALL, {**FAST, "disable": PY_OFF,
+                                            "budget": [20, 1.0, 0.01]}],
+        *[["propose", "h", f"call {i}"] for i in range(7)]]})
     cases.append({"name": "layers", "steps": [["new", "h", attacks.NEIGHBOUR, FAST],
                                               ["protections", "h"]]})
     return cases
@@ -336,6 +345,27 @@ def test_threads_and_timers_burn_no_cpu_between_calls(run, variant):
     assert threads == 1  # no thread exists that could run between calls (load-independent)
     assert before is not None and after is not None
     assert after - before < 0.15, (before, after)  # 0.6 s of idle wall time, ~no CPU
+
+
+@pytest.mark.parametrize("variant", ["guards-on", "guards-off"])
+def test_no_computing_between_calls(run, variant):
+    # the worker is stopped (SIGSTOP) from its answer to the next request: a callback armed to
+    # spin 0.6 s after the answer burns nothing while the host is idle, and when the next
+    # request wakes it, the spin is that call's time (here, a timeout), never unaccounted
+    results = _case(run, f"idle/{variant}")["results"]
+    assert results[1] in ("held:idle-callback:armed", ) or (
+        variant == "guards-on" and results[1]["failure"] == "blocked"), results[1]
+    before, _sleep, after = results[2:5]
+    assert after - before < 0.15, (before, after)
+    assert results[-1] == "ok"
+
+
+def test_reloads_count_against_the_time_budget(run):
+    # every answer is "ok", but each costs a 0.4 s reload outside the call (the first load is
+    # the floor's): cut off as slow
+    answers = _case(run, "reload_stall")["results"][1:]
+    assert answers[0] == "ok", answers
+    assert any(isinstance(a, dict) and a["failure"] == "slow" for a in answers), answers
 
 
 def test_slow_calls_are_cut_off_and_reported_slow(run):

@@ -79,6 +79,15 @@ def test_learns_tictactoe_from_engine_contradictions(fake_openai, tmp_path: Path
     assert occupied, "no prompt showed the engine rejecting an occupied cell"
     assert re.search(r"Action: '\[\d\]'", occupied[0]), "the rejected action is not named"
     assert re.search(r"engine's reason: cell \d is already occupied", occupied[0])
+    # both numbers behind h, every kind found shown once with the function to fix, the counts
+    assert re.search(r"Score h = [\d.]+ = p × v, where p = [\d.]+ .* v = [\d.]+", occupied[0])
+    assert "propose_action returned an action the engine REJECTED" in occupied[0]
+    assert "eval_action returned True, but the engine REJECTS this action" in occupied[0]
+    assert "Fix: propose_action and eval_action" in occupied[0]
+    assert re.search(r"\d+ illegal proposals? in \d+ patterns? \(fix propose_action\)",
+                     occupied[0])
+    assert re.search(r"\d+ false accepts? in \d+ patterns? \(fix propose_action and eval_action\)",
+                     occupied[0])
     saved = (tmp_path / "out.py").read_text()
     card = read_card(saved)
     assert card.provenance["method"] == "learned" and card.provenance["model"] == \

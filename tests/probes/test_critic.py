@@ -67,7 +67,7 @@ def test_the_prompt_names_the_function_to_fix_both_numbers_and_the_counts() -> N
                                  figures=figures)
     text = messages[1]["content"]
     assert "h = 0.741" in text and "p = 0.780" in text and "v = 0.950" in text
-    assert "3 false accepts in 1 pattern (fix eval_action and propose_action)" in text
+    assert "3 false accepts in 1 pattern (fix propose_action and eval_action)" in text
     assert "12 false rejects in 1 pattern (fix eval_action)" in text
     assert "1 narrow proposer in 1 pattern (fix propose_action)" in text
     assert "Fix: propose_action and eval_action" in text and "Fix: eval_action" in text
@@ -85,3 +85,17 @@ def test_the_card_entry_states_the_score_its_formula_and_the_probe_budget() -> N
     assert entry["score_formula"] == SCORE_FORMULA and "h = p * v" in SCORE_FORMULA
     assert entry["probe_budget"]["positions"] == 300
     assert entry["probe_budget"]["vocabulary_probes"] == 300 * 16
+
+
+def test_unshown_patterns_of_any_kind_come_before_repeats_and_spots_are_not_shown_twice() -> None:
+    occupied = [item(ILLEGAL_PROPOSAL, f"[{i}]", f"cell {i} is already occupied.")
+                for i in range(6)]
+    # the same actions at the same observations are also false accepts
+    accepted = [item(FALSE_ACCEPT, f"[{i}]", f"cell {i} is already occupied.") for i in range(6)]
+    rejects = [item(FALSE_REJECT, "[8]"), item(FALSE_REJECT, "8"), item(FALSE_REJECT, "[7]")]
+    chosen = critic.select_examples(occupied + accepted + rejects, 4)
+    kinds = [c.kind for c in chosen]
+    assert set(kinds) == {ILLEGAL_PROPOSAL, FALSE_ACCEPT, FALSE_REJECT}
+    assert {c.action for c in chosen if c.kind == FALSE_REJECT} == {"[8]", "8"}  # 2 patterns
+    shown = [(c.observation, c.action) for c in chosen]
+    assert len(set(shown)) == len(shown)  # no observation and action shown twice

@@ -62,6 +62,12 @@ class BudgetMeter:
         self.seconds += seconds
         self._histogram[bisect_left(_BOUNDS, seconds / calls)] += calls
 
+    def add_overhead(self, seconds: float) -> None:
+        """Time the harness costs outside its calls — loading it again after its worker died
+        or asked to be replaced — counted against the budget without counting as a call (a
+        harness that kills its worker after every answer pays its load time every call)."""
+        self.seconds += max(0.0, seconds)
+
     def median(self) -> float:
         """The median call time (the upper bound of its bucket), 0 before any call; refreshed
         whenever the calls grew by 1/16 (at least 8), so a call costs no full scan."""

@@ -12,6 +12,18 @@ from autoharness.harness.sandbox import codec
 from autoharness.harness.sandbox import protocol as proto
 
 DEFAULT_MAX_VALUE_BYTES = 1 << 20  # encoded size of a generic call's arguments or result
+#: The module constant both runtimes define in the harness's globals before its code runs: the
+#: engine profile (``arena/profiles.py``: "stock" or "fixed") that will judge its actions. It is
+#: known before the game starts and never read from an observation, so a harness can mirror the
+#: engine it plays on (e.g. reject what only the stock engine crashes on).
+PROFILE_CONSTANT = "ENGINE_PROFILE"
+
+
+def harness_constants(engine: str) -> dict[str, str]:
+    """The constants a harness's module starts with (``engine`` checked as a profile name)."""
+    from autoharness.arena.profiles import check_profile
+
+    return {PROFILE_CONSTANT: check_profile(engine)}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ BLOCKED_PREFIXES = (
     "poplib.", "imaplib.", "nntplib.", "telnetlib.", "webbrowser.", "pty.", "gc.",
     "resource.", "fcntl.", "mmap.", "sqlite3.", "syslog.", "tempfile.", "ensurepip.", "winreg.",
     "msvcrt.", "_winapi.", "os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.kill",
-    "sys._current", "cpython.remote", "sys.remote",
+    "sys._current", "cpython.remote", "sys.remote", "sys.monitoring.",
 )
 BLOCKED_EVENTS = frozenset({
     "os.system", "os.startfile", "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod",

@@ -20,6 +20,7 @@ from autoharness.harness.sandbox.common import (
     HarnessStats,
     deliver,
     function_name,
+    harness_constants,
     prepare_call,
     text,
 )
@@ -30,7 +31,8 @@ class InProcessHarness:
     """The same interface, executing the harness in this process: for trusted code and for
     measuring the sandbox's overhead. No timeout, no limits, no isolation; result checks and
     exception reports are the sandbox's. ``seed`` seeds the *global* ``random`` (and numpy)
-    once, at load. Sandbox-only keyword arguments (timeouts, limits, ``budget``) are accepted
+    once, at load; ``engine`` is the profile the harness's ``ENGINE_PROFILE`` names.
+    Sandbox-only keyword arguments (timeouts, limits, ``budget``) are accepted
     and ignored."""
 
     _SANDBOX_ONLY = frozenset({"timeout", "memory_mb", "load_timeout", "cpu_seconds", "disable",
@@ -39,7 +41,8 @@ class InProcessHarness:
 
     def __init__(self, source: str, *, name: str = "<harness>", seed: int | None = None,
                  max_action_len: int = 10_000, check: bool = True,
-                 max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES, **sandbox_only: object) -> None:
+                 max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES, engine: str = "stock",
+                 **sandbox_only: object) -> None:
         unknown = set(sandbox_only) - self._SANDBOX_ONLY
         if unknown:
             raise TypeError(f"unexpected keyword arguments {sorted(unknown)}")
@@ -53,6 +56,7 @@ class InProcessHarness:
         import linecache
 
         self.name = name
+        self.engine = engine
         self.max_action_len = max_action_len
         self.max_value_bytes = int(max_value_bytes)
         self.stats = HarnessStats()
@@ -66,7 +70,8 @@ class InProcessHarness:
         # typing look classes up by their __module__.
         self._module_name = f"autoharness_harness_{next(self._serial)}"
         module = types.ModuleType(self._module_name)
-        module.__dict__.update({"__builtins__": builtins, "__file__": name})
+        module.__dict__.update({"__builtins__": builtins, "__file__": name,
+                                **harness_constants(engine)})
         sys.modules[self._module_name] = module
         self._globals: dict = module.__dict__
         started = time.monotonic()

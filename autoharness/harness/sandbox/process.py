@@ -57,9 +57,14 @@ def close_quietly(fd: int | None) -> None:
 
 
 def _reap(proc: subprocess.Popen, fds: list[int | None], log, owner: int,
-          group: Path | None) -> None:
-    """Finalizer: close our ends and, in the process that started it, SIGKILL and reap."""
-    for fd in fds:
+          group: Path | None, worker_pidfd: int | None = None) -> None:
+    """Finalizer: close our ends and, in the process that started it, SIGKILL and reap (the
+    worker itself first when it is known: it may be stopped, or have reset its parent-death
+    signal with a kernel layer disabled)."""
+    if worker_pidfd is not None and os.getpid() == owner:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(worker_pidfd, signal.SIGKILL)
+    for fd in [*fds, worker_pidfd]:
         close_quietly(fd)
     with contextlib.suppress(Exception):
         log.close()
@@ -151,6 +156,8 @@ class WorkerProcess:
         os.set_blocking(self.request_w, False)
         os.set_blocking(self.reply_r, False)
         self.pidfd: int | None = None
+        self.worker_pidfd: int | None = None  # the process running harness code (find_worker)
+        self.frozen = False
         if hasattr(os, "pidfd_open"):
             with contextlib.suppress(OSError):
                 self.pidfd = os.pidfd_open(self.proc.pid)
@@ -238,6 +245,48 @@ class WorkerProcess:
                     raise Died()
                 buffer += chunk
 
+    # -- freezing between requests --
+
+    def find_worker(self) -> None:
+        """Find the process that runs harness code (the last of the launcher's line of single
+        children: launcher, the namespace's init, the worker) and open a pidfd on it, so it can
+        be stopped between requests. Called once it has loaded; on failure nothing is frozen
+        (``frozen_between_calls`` is then reported off)."""
+        pid = self.proc.pid
+        for _ in range(4):
+            try:
+                with open(f"/proc/{pid}/task/{pid}/children") as handle:
+                    children = handle.read().split()
+            except OSError:
+                return
+            if not children:
+                break
+            if len(children) != 1:
+                return
+            pid = int(children[0])
+        if pid == self.proc.pid or not hasattr(os, "pidfd_open"):
+            return
+        with contextlib.suppress(OSError):
+            self.worker_pidfd = os.pidfd_open(pid)
+            self.finalizer.detach()
+            self.finalizer = weakref.finalize(
+                self, _reap, self.proc, [self.request_w, self.reply_r, self.pidfd], self.log,
+                self.owner, self.group, self.worker_pidfd)
+
+    def freeze(self) -> None:
+        """SIGSTOP the worker: between requests it runs nothing (no trace function, finalizer
+        or signal handler of harness code can compute while the host is not waiting)."""
+        if self.worker_pidfd is not None and not self.frozen:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self.worker_pidfd, signal.SIGSTOP)
+                self.frozen = True
+
+    def thaw(self) -> None:
+        if self.frozen:
+            self.frozen = False
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self.worker_pidfd, signal.SIGCONT)
+
     # -- lifecycle --
 
     @property
@@ -259,7 +308,7 @@ class WorkerProcess:
     def abandon(self) -> None:
         """In a forked child: forget the parent's worker without touching it."""
         self.finalizer.detach()
-        for fd in (self.request_w, self.reply_r, self.pidfd):
+        for fd in (self.request_w, self.reply_r, self.pidfd, self.worker_pidfd):
             close_quietly(fd)
 
     def startup_log(self) -> str:

@@ -27,6 +27,7 @@ from autoharness.harness.sandbox.common import (
     deliver,
     fill,
     function_name,
+    harness_constants,
     prepare_call,
     text,
 )
@@ -83,6 +84,7 @@ class SandboxedHarness:
     runtime itself). ``disable`` turns sandbox layers off, for tests of the others: any of
     ``LAYERS``. ``require_isolation`` (default: ``isolation.required()``) makes the worker refuse
     to run the harness when a kernel layer is missing (every call then fails as ``blocked``).
+    ``engine`` (an engine profile) is what the harness's module constant ``ENGINE_PROFILE`` says.
     The worker starts at construction, without waiting; a harness that fails to load
     (exception, timeout, refused import at module level) makes every call return that failure.
 
@@ -99,7 +101,7 @@ class SandboxedHarness:
                  cpu_seconds: int = 3600, disable: Iterable[str] = (),
                  max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
                  budget: TimeBudget | None = DEFAULT_BUDGET,
-                 require_isolation: bool | None = None) -> None:
+                 require_isolation: bool | None = None, engine: str = "stock") -> None:
         if not isinstance(source, str):
             raise TypeError(f"source must be str, not {type(source).__name__}")
         source = complete_world_model(source)  # a world-model-only file gains propose/eval
@@ -121,6 +123,7 @@ class SandboxedHarness:
         self.load_timeout = float(load_timeout)
         self.memory_mb = memory_mb
         self.seed = seed
+        self.engine = engine
         self.stats = HarnessStats()
         self.meter = budget.meter() if budget is not None else None
         self.require_isolation = (isolation_required() if require_isolation is None
@@ -135,7 +138,7 @@ class SandboxedHarness:
             "allowed": sorted(ALLOWED_IMPORTS), "denied": sorted(DENIED_MODULES),
             "preimport": [m for m in imported_modules(source) if module_allowed(m)],
             "disable": sorted(disabled), "expose": list(readable), "listable": list(listable),
-            "require": self.require_isolation,
+            "require": self.require_isolation, "constants": harness_constants(engine),
         }
         self._lock = threading.RLock()
         self._worker: WorkerProcess | None = None
@@ -145,6 +148,7 @@ class SandboxedHarness:
         self._protections: dict[str, bool] | None = None
         self._details: dict[str, str] = {}
         self._defined: frozenset[str] = frozenset()
+        self._frozen_layer = False
         _instances.add(self)
         with contextlib.suppress(OSError):
             self._spawn()
@@ -210,7 +214,8 @@ class SandboxedHarness:
         return {"process": True, "kill_on_timeout": True, "scrubbed_env": True, "tmp_cwd": True,
                 "host_nondumpable": host.harden() is None,
                 "cgroup": "cgroup" not in self._disabled and cgroup.delegated()[0] is not None,
-                "time_budget": self.meter is not None, **found}
+                "time_budget": self.meter is not None,
+                "frozen_between_calls": self._frozen_layer, **found}
 
     @property
     def layer_details(self) -> dict[str, str]:
@@ -273,6 +278,7 @@ class SandboxedHarness:
     def _ready_worker(self) -> WorkerProcess | CallFailure:
         if self._broken is not None:
             return self._broken
+        entered = time.monotonic()
         worker = self._worker
         if worker is not None and not worker.owned:
             self._discard()
@@ -317,9 +323,15 @@ class SandboxedHarness:
         if isinstance(result, CallFailure):
             self._discard()
             return self._fail_startup(result.kind, result.message)
-        self.stats.startup_seconds += time.monotonic() - worker.started
+        now = time.monotonic()
+        self.stats.startup_seconds += now - worker.started
+        if self.meter is not None and self.stats.respawns:  # the wait for a reload counts
+            self.meter.add_overhead(now - max(entered, worker.started))  # (the first: floor)
         self._defined = result
         self._ready = True
+        worker.find_worker()
+        self._frozen_layer = worker.worker_pidfd is not None
+        worker.freeze()
         return worker
 
     def _over_budget(self, count: int) -> list[CallFailure] | None:
@@ -384,6 +396,7 @@ class SandboxedHarness:
         over_budget = accounted = False
         try:
             worker.last_obs = None
+            worker.thaw()
             worker.send(parts, began + self.timeout + self.grace + size / 1e7)
             if obs is not None:
                 worker.last_obs = obs
@@ -436,6 +449,7 @@ class SandboxedHarness:
             elapsed = time.monotonic() - began
             if self._worker is worker:
                 worker.busy += elapsed
+                worker.freeze()  # stopped until the next request: no computing in between
             self.stats.call_seconds += elapsed
             if self.meter is not None and not accounted:
                 self.meter.add(elapsed, count)

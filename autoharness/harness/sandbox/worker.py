@@ -263,6 +263,7 @@ def main(argv: list[str]) -> None:  # noqa: C901, PLR0915 - one linear set-up se
     state: dict = {"blocked": []}
     guard = "import_guard" not in disabled
     harness_globals = guards.harness_namespace(filename, allowed, state, guard)
+    harness_globals.update(init.get("constants", {}))  # ENGINE_PROFILE: common.PROFILE_CONSTANT
     layers["restricted_builtins"] = (True, None)
     layers["import_guard"] = (guard, None if guard else "disabled")
     source = init["source"]
