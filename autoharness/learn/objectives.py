@@ -69,3 +69,20 @@ def get(name: str | None) -> Objective:
         return where()
     module, _, attribute = where.partition(":")
     return getattr(importlib.import_module(module), attribute)
+
+
+def discarded_section(discarded: list[str]) -> list[str]:
+    """The prompt section listing earlier replies that gave no usable program (none: empty)."""
+    if not discarded:
+        return []
+    return ["## Earlier replies that gave no usable program\n"
+            + "\n".join(f"- {reason}" for reason in discarded)]
+
+
+def prompt_messages(system: str, parts: list[str]) -> list[dict[str, str]]:
+    """The refiner's messages: the system text, and the user sections joined and redacted of
+    known secrets (harness output is in them)."""
+    from autoharness import secrets
+
+    return [{"role": "system", "content": system},
+            {"role": "user", "content": secrets.redact("\n\n".join(parts))}]

@@ -23,7 +23,7 @@ import dataclasses
 from collections import OrderedDict
 
 from autoharness.learn.evaluate import Evaluation
-from autoharness.learn.objectives import Objective
+from autoharness.learn.objectives import Objective, discarded_section, prompt_messages
 from autoharness.policy.episodes import MAX_TURNS, POLICY, Episode, percentile, play_episode
 from autoharness.probes.kinds import Contradiction
 
@@ -249,8 +249,6 @@ def refinement_prompt(game: str, rules: str, code: str, score: float, counts_tex
                       mid_game: str | None = None, discarded: tuple | list = (),
                       figures: dict | None = None) -> list[dict]:
     """The chat messages asking the LLM to improve a policy given its episodes' results."""
-    from autoharness import secrets
-
     parts = [f"Game: {game}",
              "## The rules, as the first observation of the game shows them to the player",
              f"```text\n{rules}\n```"]
@@ -260,17 +258,14 @@ def refinement_prompt(game: str, rules: str, code: str, score: float, counts_tex
     parts += ["## The current program", f"```python\n{code}\n```",
               f"## How it did against the real engine\nScore H = {score:.3f} (1.0: every "
               f"episode legal and at the highest reward). Results: {counts_text}."]
-    if discarded:
-        parts.append("## Earlier replies that gave no usable program\n"
-                     + "\n".join(f"- {reason}" for reason in discarded))
+    parts += discarded_section(discarded)
     if examples:
         parts.append("## What happened")
         parts.extend(_describe(i, item, tail_chars) for i, item in enumerate(examples, 1))
     parts.append("Improve choose_action so that it never plays an illegal action and earns more "
                  "reward; keep propose_action and eval_action correct. Reply with the complete "
                  "program in one ```python block.")
-    user = secrets.redact("\n\n".join(parts))
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    return prompt_messages(SYSTEM, parts)
 
 
 OBJECTIVE = Objective("policy", evaluate_policy, refinement_prompt, select_examples,

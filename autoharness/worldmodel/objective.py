@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 
 from autoharness.learn.evaluate import Evaluation
-from autoharness.learn.objectives import Objective
+from autoharness.learn.objectives import Objective, discarded_section, prompt_messages
 from autoharness.probes.kinds import Contradiction
 from autoharness.worldmodel import report as R
 
@@ -179,8 +179,6 @@ def refinement_prompt(game: str, rules: str, code: str, score: float, counts_tex
                       mid_game: str | None = None, discarded: tuple | list = (),
                       figures: dict | None = None) -> list[dict]:
     """The chat messages asking the LLM to fix a world model given engine contradictions."""
-    from autoharness import secrets
-
     parts = [
         f"Game: {game}",
         "## The rules, as the first observation of the game shows them to the player",
@@ -195,17 +193,14 @@ def refinement_prompt(game: str, rules: str, code: str, score: float, counts_tex
         f"## How it did against the real engine\nScore {score:.3f} (1.0: every check agreed "
         f"with the engine). Contradictions found: {counts_text}.",
     ]
-    if discarded:
-        parts.append("## Earlier replies that gave no usable program\n"
-                     + "\n".join(f"- {reason}" for reason in discarded))
+    parts += discarded_section(discarded)
     if examples:
         parts.append("## Contradictions with the engine")
         parts.extend(_describe(i, item, tail_chars) for i, item in enumerate(examples, 1))
     parts.append("Fix the program so that it agrees with the engine in these cases and in all "
                  "similar ones; keep what already works. Reply with the complete program in one "
                  "```python block.")
-    user = secrets.redact("\n\n".join(parts))
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    return prompt_messages(SYSTEM, parts)
 
 
 OBJECTIVE = Objective("world-model", evaluate_world_model, refinement_prompt, select_examples,
