@@ -373,6 +373,22 @@ def propose_action(obs):
     return "ok"
 '''
 
+# 18. the same stall, with the exit inside every other call (a crash), the timing the freeze
+# between calls can produce for 17: the reload after each crash is still paid
+RELOAD_CRASH = PRELUDE + '''
+import random
+_os = random._os
+_os.sys.modules["time"].sleep(0.4)
+_answered = [False]
+
+
+def propose_action(obs):
+    if _answered[0]:
+        _os._exit(0)
+    _answered[0] = True
+    return "ok"
+'''
+
 # a well-behaved neighbour (the victim of fd stealing)
 NEIGHBOUR = PRELUDE + '''
 
