@@ -132,10 +132,7 @@ def verify(
     seed_list = parse_seeds(seeds)
     sandbox_layers(require_isolation, defer=True)  # said once the harness file checks out
     if world_model:
-        from autoharness.cli_support import sandbox_when_needed
         from autoharness.worldmodel.command import run_world_model_verify
-
-        sandbox_when_needed()
 
         run_world_model_verify(game_id, harness, seed_list, steps, show, as_json,
                                update_card, timeout, engine=engine)
@@ -310,6 +307,13 @@ def learn(
     conflict = None if many else single_game_conflict(given)
     if conflict:
         fail(conflict)
+    if many and seed_harness is not None:  # would be ignored: say so instead
+        fail("--from starts one game from a file; with --games use --from-library")
+    ignored = [flag for flag, value in (("--from", seed_harness), ("--run-dir", run_dir))
+               if value is not None and resume is not None]
+    if ignored:
+        fail(f"{' and '.join(ignored)}: not with --resume (the run in {resume} keeps its "
+             "starting harness and its directory)")
     sandbox_layers(require_isolation, defer=True)  # said after the key and model check out
     options = given_options(ctx, locals())
     if many:

@@ -3,8 +3,9 @@
 Each finished game's row is written to ``<out>/rows/<game>.json`` the moment it is done, so a
 killed run resumes where it stopped. A row is reused only when its ``cache_key`` (everything that
 decides it: the harness file's content hash, agent, seeds, steps, stress positions, timeout, engine
-profile, TextArena and autoharness versions) matches the run's; error rows are never written, so
-they are always re-measured; an unreadable row file is re-measured with a warning.
+profile, TextArena and autoharness versions, a hash of autoharness's own source) matches the
+run's; error rows are never written, so they are always re-measured; an unreadable row file is
+re-measured with a warning.
 """
 
 from __future__ import annotations
@@ -67,7 +68,10 @@ def _versions() -> dict[str, str]:
         textarena = version("textarena")
     except PackageNotFoundError:  # pragma: no cover - textarena is a dependency
         textarena = "unknown"
-    return {"textarena": textarena, "autoharness": autoharness.__version__}
+    from autoharness.bench.source_hash import package_source_hash
+
+    return {"textarena": textarena, "autoharness": autoharness.__version__,
+            "autoharness_source": package_source_hash()}  # the code, not just its version
 
 
 def _file_hash(path: Path | None) -> str | None:

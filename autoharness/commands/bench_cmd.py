@@ -101,17 +101,21 @@ def _build_keeping_environment(spec, build):
                 os.environ[name] = value
 
 
-def check_harness_option(harness: str) -> None:
+def check_harness_option(harness: str, games: tuple[str, ...] = ()) -> None:
+    """``--harness FILE``: a readable file that passes the static checks and serves ``games``
+    (a broken file is the user's input, exit 2, not a table of broken rows)."""
     if harness in ("auto", "none"):
         return
-    from autoharness.commands.loading import harness_source
+    from autoharness.commands.loading import checked_source
 
+    if not harness.strip():
+        fail("--harness needs a harness file, auto or none")
     path = Path(harness)
     if path.is_dir():
         fail(f"--harness {harness} is a folder, not a harness file")
     if not path.is_file():
         fail(f"no harness file at {harness}")
-    harness_source(path)  # readable text, or a one-line error
+    checked_source(path, games)
 
 
 def check_out(out: Path) -> None:
@@ -134,7 +138,7 @@ def bench_config(*, games: str, seeds: str, steps: int, agent: str, harness: str
     """The run's configuration from the command line, after every check."""
     chosen = parse_games(games)
     seed_list = tuple(parse_seeds(seeds))
-    check_harness_option(harness)
+    check_harness_option(harness, chosen)
     if update_cards and agent != "harness":
         fail("--update-cards records the harness agent's figures; run with --agent harness")
     check_agent(agent, harness, preflight)

@@ -36,6 +36,7 @@ from autoharness.cli_support import (
     fail,
     game_or_exit,
     sandbox_layers,
+    writable_or_exit,
 )
 from autoharness.commands.engine_option import ENGINE_HELP, engine_profile
 
@@ -182,6 +183,10 @@ def run_play(game_id: str, agent_spec: str, opponent_spec: str = "harness",
                      EXIT_INPUT if error.fatal else EXIT_ENVIRONMENT)
         return built
 
+    log_path = Path(log).expanduser() if log else default_log_path(game_id)
+    if log_path.is_dir():  # checked before any key, harness or sandbox line (nothing created)
+        fail(f"cannot write the log {log_path}: it is a folder")
+    writable_or_exit(log_path.parent)
     # Agents that need no harness (LLMs, TextArena's) are built and checked first: a wrong key
     # is one line before any harness worker starts.
     built = {side: build(spec, offset, side) for side, (spec, offset) in sides.items()
@@ -207,7 +212,6 @@ def run_play(game_id: str, agent_spec: str, opponent_spec: str = "harness",
             return HarnessedAgent(agent, loaded, max_retries=max_retries, mode=mode)
         return Unwrapped(agent, max_retries=max_retries)
 
-    log_path = Path(log).expanduser() if log else default_log_path(game_id)
     header = {"game": game_id, "agent": agent_s.text,
               "opponent": opponent_s.text if opponent_s else None,
               "harness": str(path) if wrap and path else None, "mode": mode if wrap else "none",

@@ -69,7 +69,7 @@ def parse_agent_spec(text: str) -> AgentSpec:
     planner = parse_mcts_spec(raw)
     if planner is not None:  # mcts[:SIMS|:Ns], mcts-engine[:...] (autoharness/worldmodel/agent.py)
         return AgentSpec(planner[0], raw, options={"budget": planner[1]})
-    if lowered.startswith("noisy"):
+    if lowered == "noisy" or lowered.startswith("noisy:"):  # not "noisy0.3" (-> unknown)
         _, _, value = raw.partition(":")
         try:
             p = float(value) if value.strip() else 0.5

@@ -42,7 +42,7 @@ def reward_config(*, games: str, seeds: str | None, agent: str, harness: str, jo
     if games != "paper":
         chosen = tuple(game_or_exit(g) for g in chosen)
     seed_list = tuple(parse_seeds(seeds or DEFAULT_SEEDS))
-    check_harness_option(harness)
+    check_harness_option(harness, chosen)
     if harness == "none":
         fail("--metric reward plays the harness itself; --harness none leaves nothing to play")
     out = out or DEFAULT_OUT

@@ -29,12 +29,14 @@ console = Console(stderr=False)
 def run_world_model_verify(game_id: str, harness_path: str | None, seeds: list[int], steps: int,
                            show: int, as_json: bool, update_card: bool, timeout: float,
                            engine: str = "stock") -> None:
+    from autoharness.cli_support import sandbox_when_needed
+    from autoharness.commands.loading import checked_source
     from autoharness.commands.loading import harness_path as find_path
-    from autoharness.commands.loading import harness_source
     from autoharness.worldmodel.verify import verify_world_model
 
     path = find_path(game_id, harness_path)
-    source = harness_source(path)
+    source = checked_source(path, [game_id])  # a broken file is one line (exit 2), not a tier
+    sandbox_when_needed()  # the input is fine: now the sandbox line
     with engine_output_to_stderr(as_json), \
             progress_bar(len(seeds) * steps, f"verify {game_id} --world-model",
                          quiet=as_json) as advance:
