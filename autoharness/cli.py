@@ -272,8 +272,9 @@ def learn(
     engine: str = typer.Option("stock", "--engine", callback=engine_profile,
                                help=ENGINE_HELP),
     objective: str = typer.Option("legality", "--objective", callback=objective_name,
-                                  help="What to learn: legality (propose/eval) or world-model "
-                                       "(parse_state, legal_actions, apply, ...)."),
+                                  help="What to learn: legality (propose/eval), world-model "
+                                       "(parse_state, legal_actions, apply, ...) or policy "
+                                       "(choose_action's reward)."),
     games: str = typer.Option(None, "--games",
                               help="Learn many games in one run: paper (the 145), a comma "
                                    "list, or a file of ids. --out is then a folder."),

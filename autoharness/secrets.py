@@ -3,8 +3,8 @@
 Harness code is untrusted, and whatever it returns may end up printed, logged or pasted into an
 LLM prompt. The sandbox keeps secrets out of the worker (its own environment, no view of the
 host), and this module is the last line: ``redact(text)`` replaces every registered secret value
-— and its reversed, hex and base64 forms — with ``[redacted]``. The runtime redacts every string
-that comes out of a harness (actions, values, failure messages, tracebacks).
+— and its reversed, hex and base64 forms, in any letter case — with ``[redacted]``. The runtime
+redacts every string that comes out of a harness (actions, values, failure messages, tracebacks).
 
 Secret values come from the environment (variables named like provider keys: ``*_API_KEY``,
 ``*_TOKEN``, ``*_SECRET``, ``*_PASSWORD``, ``GOOGLE_API_KEY``, ``GEMINI_API_KEY``, ...), read when
@@ -35,6 +35,7 @@ _lock = threading.Lock()
 _values: set[str] = set()
 _variants: tuple[str, ...] = ()  # every form to look for, longest first
 _byte_variants: tuple[bytes, ...] = ()
+_lower_variants: tuple[str, ...] = ()
 
 
 def is_secret_name(name: str) -> bool:
@@ -59,7 +60,7 @@ def _forms(value: str) -> set[str]:
 def register(value: str | None) -> None:
     """Treat ``value`` (and its reversed, hex and base64 forms) as a secret from now on.
     Values shorter than ``MIN_SECRET_CHARS`` are ignored."""
-    global _variants, _byte_variants
+    global _variants, _byte_variants, _lower_variants
     if not isinstance(value, str):
         return
     value = value.strip()
@@ -70,6 +71,7 @@ def register(value: str | None) -> None:
         forms = set(_variants) | _forms(value)
         _variants = tuple(sorted(forms, key=len, reverse=True))
         _byte_variants = tuple(f.encode("utf-8", "surrogatepass") for f in _variants)
+        _lower_variants = tuple(dict.fromkeys(f.lower() for f in _variants))
 
 
 def collect_environment(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -93,13 +95,19 @@ def scrub_environment(extra_names: Iterable[str] = ()) -> list[str]:
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered secret (in any known form) replaced by ``[redacted]``."""
+    """``text`` with every registered secret (in any known form, in any letter case) replaced
+    by ``[redacted]``."""
     variants = _variants
     if not variants or not isinstance(text, str):
         return text
     for form in variants:
         if form in text:
             text = text.replace(form, REDACTED)
+    lowered = text.lower()
+    for form in _lower_variants:  # SK-... or Sk-...: the key with its case changed
+        if form in lowered:
+            text = re.sub(re.escape(form), REDACTED, text, flags=re.IGNORECASE)
+            lowered = text.lower()
     return text
 
 

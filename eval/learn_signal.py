@@ -19,7 +19,8 @@
 
 A contradiction counts as a detection only if it is the mutant's: the library harness answers the
 same question right (a false accept/reject or failure), or the library's own run never showed
-that kind and pattern (an illegal proposal, a narrow proposer). Interactions are harness answers
+that kind and pattern (an illegal proposal by its normalised reason, a narrow proposer by the
+test that flagged it and the move or class of moves). Interactions are harness answers
 compared with the engine; both signals count them the same way (actions + verifier checks).
 Harnesses run in-process (the library and its mutants are our code): ratios, not absolute speed.
 Per-mutant rows go to RESULTS/rows.jsonl as they finish; a rerun skips the rows already there.
@@ -106,7 +107,8 @@ class _Attribution:
         self.library, self.baseline = library, baseline
 
     def __call__(self, kind: str, observation: str, action: str | None,
-                 engine_legal: bool | None, reason: str | None = None) -> bool:
+                 engine_legal: bool | None, reason: str | None = None,
+                 pattern: str | None = None) -> bool:
         if kind in (FALSE_ACCEPT, FALSE_REJECT):
             return self.library.evaluate(observation, action) is engine_legal
         if kind == HARNESS_FAILURE:
@@ -115,11 +117,11 @@ class _Attribution:
             return isinstance(self.library.evaluate(observation, action), bool)
         if kind == ILLEGAL_PROPOSAL:
             return (kind, normalise(reason or "")) not in self.baseline
-        return (kind, kind) not in self.baseline
+        return (kind, pattern or kind) not in self.baseline
 
     def contradiction(self, item: Contradiction) -> bool:
         return self(item.kind, item.observation, item.action, item.engine_legal,
-                    item.engine_reason)
+                    item.engine_reason, item.pattern)
 
 
 def baseline_patterns(game: str, library) -> set[tuple[str, str]]:
@@ -130,8 +132,8 @@ def baseline_patterns(game: str, library) -> set[tuple[str, str]]:
     def note(item: Contradiction) -> bool:
         if item.kind == ILLEGAL_PROPOSAL:
             found.add((item.kind, normalise(item.engine_reason or "")))
-        elif item.kind == NARROW_PROPOSER:
-            found.add((item.kind, item.kind))
+        elif item.kind == NARROW_PROPOSER:  # by test and unit: the library's own leanings
+            found.add((item.kind, item.pattern or item.kind))
         return False
 
     def note_legacy(kind, _observation, _action, _legal, reason) -> bool:

@@ -4,11 +4,16 @@ TextArena's simplified rules: Red (r, player 0) moves up, Black (b, player 1) mo
 steps one square diagonally forward onto an empty square or jumps two squares forward over an
 enemy piece; a king (R/B) does either in any diagonal direction. No forced captures, no multi-jumps.
 The engine reads the first ``[r1 c1 r2 c2]`` (single digits separated by whitespace).
-After each move the engine checks whether the MOVER has a move left, and if not it calls
-``set_winners(player_id=...)``, which raises: a move that leaves its own side without a move
-(while the opponent still has pieces) crashes the engine, so eval_action rejects it. The engine
-never notices an opponent left without a move, who then cannot act legally. The harness plays
-both seats, so proposals look a few plies ahead for a line on which neither happens.
+The two engine profiles (module constant ``ENGINE_PROFILE``, "stock" when absent):
+* stock (textarena 0.7.4): after each move the engine checks whether the MOVER has a move left,
+  and if not it calls ``set_winners(player_id=...)``, which raises: a move that leaves its own
+  side without a move (while the opponent still has pieces) crashes the engine, so eval_action
+  rejects it. The engine never notices an opponent left without a move, who then cannot act
+  legally. The harness plays both seats, so proposals look a few plies ahead for a line on which
+  neither happens.
+* fixed (upstream PR #181): after each move a player to move without a move loses, else a mover
+  without a move loses: every move is legal and no position is a dead end, so proposals take a
+  move that wins at once (last piece taken, opponent blocked) and avoid one that loses at once.
 """
 
 import math
@@ -23,29 +28,119 @@ PROVENANCE = {
 VERIFIED = {
     "Checkers-v0": {
         "command": "autoharness verify Checkers-v0 --seeds 10 --steps 1000",
-        "date": "2026-11-22",
-        "legal_rate": 0.9999,
+        "date": "2026-12-03",
+        "engine": "stock",
+        "legal_rate": 1.0,
         "actions": 10000,
-        "illegal_actions": 1,
+        "illegal_actions": 0,
         "false_accepts": 0,
         "false_rejects": 0,
         "false_reject_rate": 0.0,
-        "stress_checks": 5125,
+        "stress_checks": 19673,
         "harness_failures": 0,
-        "engine_errors": 5,
+        "engine_errors": 0,
+        "engine_error_accepts": 0,
+        "illegal_stuck": 0,
+        "illegal_undecidable": 0,
+        "undecidable_false_accepts": 0,
+        "undecidable_false_rejects": 0,
+        "h": 1.0,
+        "proposer_legal_rate": 1.0,
+        "verifier_agreement": 1.0,
+        "narrow_proposer": 0,
+        "probe_budget": {
+            "positions": 300,
+            "vocabulary_probes": 4800,
+            "diversity_samples": 16,
+            "new_listed": 12,
+        },
+        "engine_fixed": {
+            "command": "autoharness verify Checkers-v0 --seeds 10 --steps 1000 --engine fixed",
+            "date": "2026-12-03",
+            "engine": "fixed",
+            "legal_rate": 1.0,
+            "actions": 10000,
+            "illegal_actions": 0,
+            "false_accepts": 0,
+            "false_rejects": 0,
+            "false_reject_rate": 0.0,
+            "stress_checks": 19708,
+            "harness_failures": 0,
+            "engine_errors": 0,
+            "engine_error_accepts": 0,
+            "illegal_stuck": 0,
+            "illegal_undecidable": 0,
+            "undecidable_false_accepts": 0,
+            "undecidable_false_rejects": 0,
+            "h": 1.0,
+            "proposer_legal_rate": 1.0,
+            "verifier_agreement": 1.0,
+            "narrow_proposer": 0,
+            "probe_budget": {
+                "positions": 300,
+                "vocabulary_probes": 4800,
+                "diversity_samples": 16,
+                "new_listed": 12,
+            },
+        },
     },
     "Checkers-v0-long": {
         "command": "autoharness verify Checkers-v0-long --seeds 10 --steps 1000",
-        "date": "2026-11-22",
-        "legal_rate": 0.9999,
+        "date": "2026-12-03",
+        "engine": "stock",
+        "legal_rate": 1.0,
         "actions": 10000,
-        "illegal_actions": 1,
+        "illegal_actions": 0,
         "false_accepts": 0,
         "false_rejects": 0,
         "false_reject_rate": 0.0,
-        "stress_checks": 5201,
+        "stress_checks": 19305,
         "harness_failures": 0,
-        "engine_errors": 2,
+        "engine_errors": 0,
+        "engine_error_accepts": 0,
+        "illegal_stuck": 0,
+        "illegal_undecidable": 0,
+        "undecidable_false_accepts": 0,
+        "undecidable_false_rejects": 0,
+        "h": 1.0,
+        "proposer_legal_rate": 1.0,
+        "verifier_agreement": 1.0,
+        "narrow_proposer": 0,
+        "probe_budget": {
+            "positions": 300,
+            "vocabulary_probes": 4800,
+            "diversity_samples": 16,
+            "new_listed": 12,
+        },
+        "engine_fixed": {
+            "command": "autoharness verify Checkers-v0-long --seeds 10 --steps 1000 --engine fixed",
+            "date": "2026-12-03",
+            "engine": "fixed",
+            "legal_rate": 1.0,
+            "actions": 10000,
+            "illegal_actions": 0,
+            "false_accepts": 0,
+            "false_rejects": 0,
+            "false_reject_rate": 0.0,
+            "stress_checks": 19488,
+            "harness_failures": 0,
+            "engine_errors": 0,
+            "engine_error_accepts": 0,
+            "illegal_stuck": 0,
+            "illegal_undecidable": 0,
+            "undecidable_false_accepts": 0,
+            "undecidable_false_rejects": 0,
+            "h": 1.0,
+            "proposer_legal_rate": 1.0,
+            "verifier_agreement": 1.0,
+            "narrow_proposer": 0,
+            "probe_budget": {
+                "positions": 300,
+                "vocabulary_probes": 4800,
+                "diversity_samples": 16,
+                "new_listed": 12,
+            },
+        },
     },
 }
 
@@ -53,6 +148,7 @@ _ROW = re.compile(r"^ [0-7] \|((?: \S ){8})", re.MULTILINE)
 _ACTION = re.compile(r"\[\s*(\d)\s+(\d)\s+(\d)\s+(\d)\s*\]")
 
 Move = tuple[int, int, int, int]  # (from_row, from_col, to_row, to_col)
+_PROFILE = globals().get("ENGINE_PROFILE", "stock")  # the runtime defines it; plain import: stock
 
 
 def _board(obs: str) -> list[list[str]]:
@@ -101,20 +197,24 @@ def _alive(board: list[list[str]], side: str) -> bool:
     return any(cell.lower() == side for row in board for cell in row)
 
 
-def _crashes_engine(board: list[list[str]], me: str, move: Move) -> bool:
-    """Does ``move`` leave its own side without a move while the game goes on?
-
-    The engine's check for that case calls ``set_winners`` with a keyword it does not take.
-    """
+def _strands_mover(board: list[list[str]], me: str, move: Move) -> bool:
+    """Does ``move`` leave its own side without a move while the game goes on?"""
     after = _after(board, move)
     return _alive(after, "r" if me == "b" else "b") and not _moves(after, me)
+
+
+def _crashes_engine(board: list[list[str]], me: str, move: Move) -> bool:
+    """On stock the engine's check for a stranded mover calls ``set_winners`` with a keyword it
+    does not take; the fixed engine ends the game there instead."""
+    return _PROFILE != "fixed" and _strands_mover(board, me, move)
 
 
 def _blocks_opponent(board: list[list[str]], me: str, move: Move) -> bool:
     """Would ``move`` leave the opponent with pieces but no move?
 
-    The engine only checks the player who just moved for having no move, so a stuck opponent is
-    asked to move until two invalid moves forfeit the game. Proposals avoid that while they can.
+    The stock engine only checks the player who just moved for having no move, so a stuck
+    opponent is asked to move until two invalid moves forfeit the game: proposals avoid that
+    while they can. On the fixed engine the stuck opponent loses at once.
     """
     r1, c1, r2, c2 = move
     after = [list(row) for row in board]
@@ -149,12 +249,24 @@ def _can_go_on(board: list[list[str]], mover: str, plies: int, budget: list[int]
     return False
 
 
+def _fixed_engine_move(board: list[list[str]], me: str, moves: list[Move]) -> Move:
+    """On the fixed engine every move is legal: one that wins at once, else one that does not
+    lose at once, else any."""
+    enemy = "r" if me == "b" else "b"
+    wins = [m for m in moves
+            if not _alive(_after(board, m), enemy) or _blocks_opponent(board, me, m)]
+    safe = [m for m in moves if not _strands_mover(board, me, m)]
+    return (wins or safe or moves)[0]
+
+
 def propose_action(obs: str) -> str:
     board, me = _board(obs), _me(obs)
     moves = sorted(_moves(board, me))
     if not moves:
         return "[0 0 0 0]"  # no move at all: nothing is legal
     random.shuffle(moves)
+    if _PROFILE == "fixed":
+        return "[{} {} {} {}]".format(*_fixed_engine_move(board, me, moves))
     accepted = [m for m in moves if not _crashes_engine(board, me, m)] or moves
     enemy = "r" if me == "b" else "b"
     budget = [SEARCH_BUDGET]
@@ -183,11 +295,15 @@ def eval_action(obs: str, action: str) -> bool:
 # move, moves played, turn limit, result): cells the last "Current board:" grid as one 64-char
 # string ("r"/"R" player 0 moving up, "b"/"B" player 1 moving down, "."), result None, 0, 1 or
 # "draw". The engine's rules: a man steps or captures diagonally forward, a king both ways, one
-# jump at a time, no forced captures; reaching the far row kings. After a move: a side without
-# pieces loses; at the turn limit it is a draw; a player to move without a move is stuck and
-# forfeits. A move that leaves the mover without a move (both sides keeping pieces) makes the stock
-# engine raise, so it is not listed as legal (``apply`` gives it the fixed engine's meaning: the
-# mover loses). The turn limit is not in the observation: the model takes Checkers-v0's (a draw
+# jump at a time, no forced captures; reaching the far row kings. After a move a side without
+# pieces loses, then, by profile (``_PROFILE``):
+# * stock: a move that leaves the mover without a move (both sides keeping pieces) makes the
+#   engine raise, so it is not listed as legal (``apply`` gives it the fixed engine's meaning: the
+#   mover loses); at the turn limit it is a draw; a player to move without a move is stuck and
+#   forfeits (the game goes on in the engine until the forfeit).
+# * fixed: every move is legal; a player to move without a move loses, else a mover without a
+#   move loses, else at the turn limit it is a draw.
+# The turn limit is not in the observation: the model takes Checkers-v0's (a draw
 # once a 101st move is played) and switches to Checkers-v0-long's 300 when a game goes past 101
 # moves, so on Checkers-v0-long the 101st move of a game is mispredicted (the observations are
 # identical). ``value`` is a material count for the planner.
@@ -222,6 +338,8 @@ def _wm_result(cells: str, mover: int, played: int, limit: int) -> int | str | N
         return 1
     if "b" not in lowered:
         return 0
+    if _PROFILE == "fixed" and not _wm_can_move(cells, 1 - mover):
+        return mover
     if not _wm_can_move(cells, mover):
         return 1 - mover
     if played > limit:
@@ -276,7 +394,7 @@ _WM_LEGAL: dict[tuple[str, int], list[tuple[int, int, int, int]]] = {}
 
 
 def _wm_legal(cells: str, player: int) -> list[tuple[int, int, int, int]]:
-    """The moves the stock engine accepts: not those that leave both sides with pieces and the
+    """The moves the engine accepts: on stock not those that leave both sides with pieces and the
     mover without a move (it raises there, which counts as illegal). Cached by position."""
     key = (cells, player)
     legal = _WM_LEGAL.get(key)
@@ -285,7 +403,8 @@ def _wm_legal(cells: str, player: int) -> list[tuple[int, int, int, int]]:
         for move in _wm_moves(cells, player):
             after = _wm_after(cells, move)
             lowered = after.lower()
-            if "r" in lowered and "b" in lowered and not _wm_can_move(after, player):
+            if (_PROFILE != "fixed" and "r" in lowered and "b" in lowered
+                    and not _wm_can_move(after, player)):
                 continue
             legal.append(move)
         if len(_WM_LEGAL) > 200_000:

@@ -203,7 +203,8 @@ def returns(state: tuple) -> list[float]:
 
 def value(state: tuple) -> list[float]:
     """A heuristic for the planner: material, pawns' progress, and once one side is clearly
-    ahead, its king near the other, the other king driven to the edge (so it finds mates)."""
+    ahead, its king near the other, the other king driven to the edge (so it finds mates); it fades
+    as the position drifts towards a draw."""
     board = _wm_board(tuple(state))
     material = sum(weight * (len(board.pieces(piece, chess.WHITE))
                              - len(board.pieces(piece, chess.BLACK)))
@@ -219,4 +220,9 @@ def value(state: tuple) -> list[float]:
             near = 7 - chess.square_distance(hunted, hunter)
             mop = 0.12 * (edge - 0.5) / 3.0 + 0.08 * near / 6.0
             white += mop if ahead == chess.WHITE else -mop
+    # Against shuffling into a draw (fivefold repetition, the 75-move rule): the estimate fades
+    # with the moves since the last capture or pawn move, and on a repeated position.
+    white *= 1.0 - board.halfmove_clock / 150.0
+    if board.is_repetition(2):
+        white *= 0.5
     return [white, -white]

@@ -213,7 +213,19 @@ _WM_NAMES = {"UP": "up", "W": "up", "DOWN": "down", "S": "down", "LEFT": "left",
              "RIGHT": "right", "D": "right"}
 
 
+_WM_ACTIONS: dict = {}  # action text -> direction read from it (bounded)
+
+
 def _wm_direction(action: str) -> str | None:
+    if action in _WM_ACTIONS:
+        return _WM_ACTIONS[action]
+    if len(_WM_ACTIONS) > 10_000:
+        _WM_ACTIONS.clear()
+    direction = _WM_ACTIONS[action] = _wm_read_direction(action)
+    return direction
+
+
+def _wm_read_direction(action: str) -> str | None:
     for group in reversed(_WM_GROUP.findall(action)):
         for word in reversed(_WM_WORD.findall(group[1:-1])):
             if word.upper() in _WM_NAMES:
@@ -232,23 +244,54 @@ def _wm_lines(n: int, direction: str) -> list[list[int]]:
     return [[r * n + c for r in reversed(range(n))] for c in range(n)]
 
 
+# Caches for the planner's speed (pure functions of their keys; bounded): the lines of a board
+# size and direction, a line's slide, a board's slide.
+_WM_LINE_CACHE: dict = {}
+_WM_ROW_CACHE: dict = {}
+_WM_SLIDE_CACHE: dict = {}
+
+
+def _wm_slide_line(tiles: tuple) -> tuple[tuple, int]:
+    """One line slid towards its first cell: (the new line, the score gained)."""
+    known = _WM_ROW_CACHE.get(tiles)
+    if known is not None:
+        return known
+    values = [v for v in tiles if v]
+    merged, gained, i = [], 0, 0
+    while i < len(values):
+        if i + 1 < len(values) and values[i] == values[i + 1]:
+            merged.append(values[i] * 2)
+            gained += values[i] * 2
+            i += 2
+        else:
+            merged.append(values[i])
+            i += 1
+    known = (tuple(merged + [0] * (len(tiles) - len(merged))), gained)
+    if len(_WM_ROW_CACHE) > 100_000:
+        _WM_ROW_CACHE.clear()
+    _WM_ROW_CACHE[tiles] = known
+    return known
+
+
 def _wm_slide(n: int, cells: tuple, direction: str) -> tuple[tuple, int]:
+    key = (n, cells, direction)
+    known = _WM_SLIDE_CACHE.get(key)
+    if known is not None:
+        return known
+    lines = _WM_LINE_CACHE.get((n, direction))
+    if lines is None:
+        lines = _WM_LINE_CACHE[(n, direction)] = _wm_lines(n, direction)
     board, gained = list(cells), 0
-    for line in _wm_lines(n, direction):
-        tiles = [cells[i] for i in line if cells[i]]
-        merged, i = [], 0
-        while i < len(tiles):
-            if i + 1 < len(tiles) and tiles[i] == tiles[i + 1]:
-                merged.append(tiles[i] * 2)
-                gained += tiles[i] * 2
-                i += 2
-            else:
-                merged.append(tiles[i])
-                i += 1
-        merged += [0] * (n - len(merged))
-        for index, tile in zip(line, merged, strict=True):
+    for line in lines:
+        slid, line_gain = _wm_slide_line(tuple(map(cells.__getitem__, line)))
+        gained += line_gain
+        for index, tile in zip(line, slid, strict=True):
             board[index] = tile
-    return tuple(board), gained
+    known = (tuple(board), gained)
+    if len(_WM_SLIDE_CACHE) > 200_000:
+        _WM_SLIDE_CACHE.clear()
+    _WM_SLIDE_CACHE[key] = known
+    return known
 
 
 def _wm_stuck(n: int, cells: tuple) -> bool:
@@ -280,8 +323,15 @@ def parse_state(obs: str) -> tuple:
     return (n, cells, int(scores[-1]) if scores else 0, target, None)
 
 
+_WM_LAST_PARSE: dict = {}  # the last observation parsed by sample_state (the planner's root)
+
+
 def sample_state(obs: str, seed: int) -> tuple:
-    return parse_state(obs)[:4] + (int(seed),)
+    parsed = _WM_LAST_PARSE.get(obs)
+    if parsed is None:
+        _WM_LAST_PARSE.clear()
+        parsed = _WM_LAST_PARSE[obs] = parse_state(obs)
+    return parsed[:4] + (int(seed),)
 
 
 def is_terminal(state: tuple) -> bool:

@@ -2,13 +2,18 @@
 
 A move ``[a,b]`` puts a spooky mark on two different cells 0-8 (row by row); neither may be
 solidified. Every placement ("Player 0 placed their symbol in a superposition between cells (0, 1)
-and (1, 1).") and every collapse ("Superposition resolved. Cell (r, c) is now X.") is announced to
-both players, so the solidified cells are the collapsed ones. The engine deletes spaces from the
-action, then reads the first ``[a,b]``.
-Engine quirk: no draw rule, so a collapse that leaves fewer than two open cells without a line
-leaves a game with no legal move at all. The harness plays both seats, so propose_action
-replays the engine's cycle resolution and plays a move from which the two sides can still reach
-a line (a bounded depth-first search over the following moves).
+and (1, 1).") and every collapse ("Superposition resolved. Cell (r, c) is now X.", and on the
+fixed engine also "Dependent superposition resolved. ..." and "Superposition for last cell
+resolved. ...") is announced to both players, so the solidified cells are the collapsed ones.
+The engine deletes spaces from the action, then reads the first ``[a,b]``.
+The two engine profiles (module constant ``ENGINE_PROFILE``, "stock" when absent):
+* stock (textarena 0.7.4): no draw rule and no collapse of dependent marks, so a collapse that
+  leaves fewer than two open cells without a line leaves a game with no legal move at all. The
+  harness plays both seats, so propose_action replays the engine's cycle resolution and plays a
+  move from which the two sides can still reach a line (a bounded depth-first search over the
+  following moves).
+* fixed (upstream PR #183): dependent marks collapse, a single open cell is filled and a full
+  board is a draw, so no position is a dead end: any two open cells make a legal move.
 """
 
 import random
@@ -22,24 +27,72 @@ PROVENANCE = {
 VERIFIED = {
     "QuantumTicTacToe-v0": {
         "command": "autoharness verify QuantumTicTacToe-v0 --seeds 10 --steps 1000",
-        "date": "2026-11-22",
-        "legal_rate": 0.9865,
+        "date": "2026-12-03",
+        "engine": "stock",
+        "legal_rate": 1.0,
         "actions": 10000,
-        "illegal_actions": 135,
+        "illegal_actions": 0,
         "false_accepts": 0,
         "false_rejects": 0,
         "false_reject_rate": 0.0,
-        "stress_checks": 5347,
+        "stress_checks": 20909,
         "harness_failures": 0,
         "engine_errors": 0,
+        "engine_error_accepts": 0,
+        "illegal_stuck": 0,
+        "illegal_undecidable": 0,
+        "undecidable_false_accepts": 0,
+        "undecidable_false_rejects": 0,
+        "h": 1.0,
+        "proposer_legal_rate": 1.0,
+        "verifier_agreement": 1.0,
+        "narrow_proposer": 0,
+        "probe_budget": {
+            "positions": 300,
+            "vocabulary_probes": 4800,
+            "diversity_samples": 16,
+            "new_listed": 12,
+        },
+        "engine_fixed": {
+            "command": ("autoharness verify QuantumTicTacToe-v0 --seeds 10 --steps 1000"
+                        " --engine fixed"),
+            "date": "2026-12-03",
+            "engine": "fixed",
+            "legal_rate": 1.0,
+            "actions": 10000,
+            "illegal_actions": 0,
+            "false_accepts": 0,
+            "false_rejects": 0,
+            "false_reject_rate": 0.0,
+            "stress_checks": 21705,
+            "harness_failures": 0,
+            "engine_errors": 0,
+            "engine_error_accepts": 0,
+            "illegal_stuck": 0,
+            "illegal_undecidable": 0,
+            "undecidable_false_accepts": 0,
+            "undecidable_false_rejects": 0,
+            "h": 1.0,
+            "proposer_legal_rate": 1.0,
+            "verifier_agreement": 1.0,
+            "narrow_proposer": 0,
+            "probe_budget": {
+                "positions": 300,
+                "vocabulary_probes": 4800,
+                "diversity_samples": 16,
+                "new_listed": 12,
+            },
+        },
     },
 }
 
 
-_SOLID = re.compile(r"^\[GAME\] Superposition resolved\. Cell \((\d), (\d)\) is now [XO]\.$", re.M)
+_SOLID = re.compile(r"^\[GAME\] (?:Dependent superposition|Superposition for last cell"
+                    r"|Superposition) resolved\. Cell \((\d), (\d)\) is now [XO]\.$", re.M)
 _PLACED = re.compile(r"^\[GAME\] Player (\d) placed their symbol in a superposition between "
                      r"cells \((\d), (\d)\) and \((\d), (\d)\)\.$", re.M)
 _ACTION = re.compile(r"\[(\d+),(\d+)\]")  # the engine's own regex, applied with spaces removed
+_PROFILE = globals().get("ENGINE_PROFILE", "stock")  # the runtime defines it; plain import: stock
 _LINES = [(0, 1, 2), (3, 4, 5), (6, 7, 8), (0, 3, 6), (1, 4, 7), (2, 5, 8), (0, 4, 8), (2, 4, 6)]
 
 
@@ -137,6 +190,8 @@ def propose_action(obs: str) -> str:
         return "[0,1]"  # no legal move exists
     pairs = [(a, b) for a in cells for b in cells if a != b]
     random.shuffle(pairs)
+    if _PROFILE == "fixed":  # no dead ends there
+        return "[{},{}]".format(*pairs[0])
     me = re.search(r"You are Player (\d) in Quantum", obs)
     spooky, board = _replay(obs)
     pid = int(me.group(1)) if me else 0

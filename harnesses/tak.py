@@ -14,12 +14,17 @@ a small literal parser. Rules as the engine checks them (quirks included):
   is at Manhattan distance i from the source (no straight-line rule), in board, and is not topped
   by a wall or a capstone.
 Where the engine raises (e.g. an empty piece list, a 3-number square) the action is not a legal
-move, and eval_action rejects it. Engine bug: after every action the engine checks whether the
-MOVER now has a road and declares the winner with ``set_winner(player_ids=...)``, which raises:
-so a road-completing move is rejected too (the check mirrors the engine's own road search,
-quirks included). A move that completes a road for the opponent only leaves the opponent with
-no action that does not raise, so proposals avoid giving either side a road. Piece lists using
-escapes or triple quotes are judged as well as this small parser allows.
+move, and eval_action rejects it. After every action (even a rejected one) the engine checks
+whether the MOVER now has a road (the check mirrors the engine's own road search, quirks
+included). The two engine profiles (module constant ``ENGINE_PROFILE``, "stock" when absent):
+* stock (textarena 0.7.4): the engine declares the winner with ``set_winner(player_ids=...)``,
+  which raises, so a road-completing move is rejected. A move that completes a road for the
+  opponent only leaves the opponent with few actions that do not raise (those that break the
+  road), so proposals avoid giving either side a road, and leaving the opponent neither a stack
+  it can step nor a piece and an empty square to place it on (no action at all).
+* fixed (upstream PR #179): the road builder wins, so a road-completing move is legal and
+  proposals play one when a placement or one-piece step makes it.
+Piece lists using escapes or triple quotes are judged as well as this small parser allows.
 """
 
 import random
@@ -34,42 +39,177 @@ PROVENANCE = {
 VERIFIED = {
     "Tak-v0": {
         "command": "autoharness verify Tak-v0 --seeds 10 --steps 1000",
-        "date": "2026-11-22",
+        "date": "2026-12-03",
+        "engine": "stock",
         "legal_rate": 1.0,
         "actions": 10000,
         "illegal_actions": 0,
         "false_accepts": 0,
         "false_rejects": 0,
         "false_reject_rate": 0.0,
-        "stress_checks": 5365,
+        "stress_checks": 21411,
         "harness_failures": 0,
-        "engine_errors": 62,
+        "engine_errors": 0,
+        "engine_error_accepts": 0,
+        "illegal_stuck": 0,
+        "illegal_undecidable": 0,
+        "undecidable_false_accepts": 0,
+        "undecidable_false_rejects": 0,
+        "h": 1.0,
+        "proposer_legal_rate": 1.0,
+        "verifier_agreement": 1.0,
+        "narrow_proposer": 0,
+        "probe_budget": {
+            "positions": 300,
+            "vocabulary_probes": 4800,
+            "diversity_samples": 16,
+            "new_listed": 12,
+        },
+        "engine_fixed": {
+            "command": "autoharness verify Tak-v0 --seeds 10 --steps 1000 --engine fixed",
+            "date": "2026-12-03",
+            "engine": "fixed",
+            "legal_rate": 1.0,
+            "actions": 10000,
+            "illegal_actions": 0,
+            "false_accepts": 0,
+            "false_rejects": 0,
+            "false_reject_rate": 0.0,
+            "stress_checks": 21443,
+            "harness_failures": 0,
+            "engine_errors": 0,
+            "engine_error_accepts": 0,
+            "illegal_stuck": 0,
+            "illegal_undecidable": 0,
+            "undecidable_false_accepts": 0,
+            "undecidable_false_rejects": 0,
+            "h": 1.0,
+            "proposer_legal_rate": 1.0,
+            "verifier_agreement": 1.0,
+            "narrow_proposer": 0,
+            "probe_budget": {
+                "positions": 300,
+                "vocabulary_probes": 4800,
+                "diversity_samples": 16,
+                "new_listed": 12,
+            },
+        },
     },
     "Tak-v0-hard": {
         "command": "autoharness verify Tak-v0-hard --seeds 10 --steps 1000",
-        "date": "2026-11-22",
+        "date": "2026-12-03",
+        "engine": "stock",
         "legal_rate": 1.0,
         "actions": 10000,
         "illegal_actions": 0,
         "false_accepts": 0,
         "false_rejects": 0,
         "false_reject_rate": 0.0,
-        "stress_checks": 5649,
+        "stress_checks": 22286,
         "harness_failures": 0,
-        "engine_errors": 4,
+        "engine_errors": 0,
+        "engine_error_accepts": 0,
+        "illegal_stuck": 0,
+        "illegal_undecidable": 0,
+        "undecidable_false_accepts": 0,
+        "undecidable_false_rejects": 0,
+        "h": 1.0,
+        "proposer_legal_rate": 1.0,
+        "verifier_agreement": 1.0,
+        "narrow_proposer": 0,
+        "probe_budget": {
+            "positions": 300,
+            "vocabulary_probes": 4800,
+            "diversity_samples": 16,
+            "new_listed": 12,
+        },
+        "engine_fixed": {
+            "command": "autoharness verify Tak-v0-hard --seeds 10 --steps 1000 --engine fixed",
+            "date": "2026-12-03",
+            "engine": "fixed",
+            "legal_rate": 1.0,
+            "actions": 10000,
+            "illegal_actions": 0,
+            "false_accepts": 0,
+            "false_rejects": 0,
+            "false_reject_rate": 0.0,
+            "stress_checks": 21733,
+            "harness_failures": 0,
+            "engine_errors": 0,
+            "engine_error_accepts": 0,
+            "illegal_stuck": 0,
+            "illegal_undecidable": 0,
+            "undecidable_false_accepts": 0,
+            "undecidable_false_rejects": 0,
+            "h": 1.0,
+            "proposer_legal_rate": 1.0,
+            "verifier_agreement": 1.0,
+            "narrow_proposer": 0,
+            "probe_budget": {
+                "positions": 300,
+                "vocabulary_probes": 4800,
+                "diversity_samples": 16,
+                "new_listed": 12,
+            },
+        },
     },
     "Tak-v0-medium": {
         "command": "autoharness verify Tak-v0-medium --seeds 10 --steps 1000",
-        "date": "2026-11-22",
+        "date": "2026-12-03",
+        "engine": "stock",
         "legal_rate": 1.0,
         "actions": 10000,
         "illegal_actions": 0,
         "false_accepts": 0,
         "false_rejects": 0,
         "false_reject_rate": 0.0,
-        "stress_checks": 5818,
+        "stress_checks": 21975,
         "harness_failures": 0,
-        "engine_errors": 18,
+        "engine_errors": 0,
+        "engine_error_accepts": 0,
+        "illegal_stuck": 0,
+        "illegal_undecidable": 0,
+        "undecidable_false_accepts": 0,
+        "undecidable_false_rejects": 0,
+        "h": 1.0,
+        "proposer_legal_rate": 1.0,
+        "verifier_agreement": 1.0,
+        "narrow_proposer": 0,
+        "probe_budget": {
+            "positions": 300,
+            "vocabulary_probes": 4800,
+            "diversity_samples": 16,
+            "new_listed": 12,
+        },
+        "engine_fixed": {
+            "command": "autoharness verify Tak-v0-medium --seeds 10 --steps 1000 --engine fixed",
+            "date": "2026-12-03",
+            "engine": "fixed",
+            "legal_rate": 1.0,
+            "actions": 10000,
+            "illegal_actions": 0,
+            "false_accepts": 0,
+            "false_rejects": 0,
+            "false_reject_rate": 0.0,
+            "stress_checks": 21777,
+            "harness_failures": 0,
+            "engine_errors": 0,
+            "engine_error_accepts": 0,
+            "illegal_stuck": 0,
+            "illegal_undecidable": 0,
+            "undecidable_false_accepts": 0,
+            "undecidable_false_rejects": 0,
+            "h": 1.0,
+            "proposer_legal_rate": 1.0,
+            "verifier_agreement": 1.0,
+            "narrow_proposer": 0,
+            "probe_budget": {
+                "positions": 300,
+                "vocabulary_probes": 4800,
+                "diversity_samples": 16,
+                "new_listed": 12,
+            },
+        },
     },
 }
 
@@ -80,6 +220,7 @@ _ME = re.compile(r"You are Player (\d) in Tak\.")
 _LEFT = re.compile(r"Available Flat Stones: (\d+), Available Capstones: (\d+)")
 
 Board = list[list[list[str]]]
+_PROFILE = globals().get("ENGINE_PROFILE", "stock")  # the runtime defines it; plain import: stock
 
 
 # -- the engine's literal_eval of the quoted allocation, in miniature ---------------------------
@@ -169,12 +310,20 @@ def _position(obs: str) -> tuple[int, Board, int, int]:
 
 # -- the engine's rules ------------------------------------------------------------------------
 def _legal(position: tuple[int, Board, int, int], action: str) -> bool:
-    """Does the engine accept ``action`` without raising?"""
+    """Does the engine accept ``action`` without raising? (On stock a road for the mover raises.)"""
     checked = _checked(position, action)
     if checked is None:
         return False
+    if _PROFILE == "fixed":
+        return True
     me, board, _stones, _caps = position
     return not _has_road(_applied(board, *checked), me)
+
+
+def _wins(position: tuple[int, Board, int, int], action: str) -> bool:
+    """Allowed, and leaves the mover a road (on the fixed engine the mover then wins)."""
+    checked = _checked(position, action)
+    return checked is not None and _has_road(_applied(position[1], *checked), position[0])
 
 
 def _checked(position: tuple[int, Board, int, int],
@@ -323,30 +472,91 @@ def _random_move(board: Board, me: int, stones: int, caps: int) -> str | None:
     return f"[move ({sr},{sc}) {{{body}}}]"
 
 
-def _roadless(position: tuple[int, Board, int, int], action: str) -> bool:
-    """Legal, and leaves no road for either side (the opponent's would crash its next turn)."""
+def _roadless(position: tuple[int, Board, int, int], action: str, *,
+              opponent_moves: bool = False) -> bool:
+    """Legal, and leaves no road for either side (the opponent's would crash its next turn);
+    with ``opponent_moves``, also leaves the opponent something to do."""
     checked = _checked(position, action)
     if checked is None:
         return False
     me, board, _stones, _caps = position
     after = _applied(board, *checked)
-    return not _has_road(after, me) and not _has_road(after, 1 - me)
+    if _has_road(after, me) or _has_road(after, 1 - me):
+        return False
+    return not opponent_moves or _can_act(after, 1 - me)
+
+
+_PIECES = {4: 16, 5: 22, 6: 31}  # stones + one capstone per player: Tak-v0, -medium, -hard
+
+
+def _can_act(board: Board, player: int) -> bool:
+    """Can ``player`` step a stack it tops onto a neighbour, or place a piece left on an empty
+    square? Without either no action is legal, and the engine still asks for one."""
+    size = len(board)
+    for r, row in enumerate(board):
+        for c, stack in enumerate(row):
+            if not stack or not stack[-1].endswith(str(player)):
+                continue
+            for dr, dc in _STEPS:
+                if 0 <= r + dr < size and 0 <= c + dc < size:
+                    below = _top(board, r + dr, c + dc)
+                    if below in ("", "F") or stack[-1][0] == "C" and below == "W":
+                        return True
+    placed = sum(piece.endswith(str(player)) for row in board for stack in row for piece in stack)
+    return placed < _PIECES.get(size, 0) and any(not stack for row in board for stack in row)
+
+
+def _simple_actions(board: Board, me: int) -> list[str]:
+    """Every placement and one-piece step (one is legal if any move is)."""
+    size = len(board)
+    squares = [(r, c) for r in range(size) for c in range(size)]
+    simple = [f"[place () {{({r},{c}): [{kind}{me}]}}]" for r, c in squares for kind in "FWC"]
+    simple += [f"[move ({r},{c}) {{({r + dr},{c + dc}): [{board[r][c][-1]}]}}]"
+               for r, c in squares if board[r][c] for dr, dc in _STEPS]
+    return simple
+
+
+def _road_actions(position: tuple[int, Board, int, int]) -> list[str]:
+    """Placements and in-board one-piece steps after which the mover has a road, found on the
+    board itself (parsing every candidate is too slow on the 6x6 board)."""
+    me, board, stones, caps = position
+    size = len(board)
+    flat = f"F{me}" if stones else f"C{me}" if caps else None  # a wall makes no road
+    found = []
+    for r in range(size):
+        for c in range(size):
+            stack = board[r][c]
+            if not stack:
+                if flat:
+                    stack.append(flat)
+                    if _has_road(board, me):
+                        found.append(f"[place () {{({r},{c}): [{flat}]}}]")
+                    stack.pop()
+                continue
+            for dr, dc in _STEPS:
+                target, allocation = (r + dr, c + dc), {(r + dr, c + dc): [stack[-1]]}
+                if (0 <= target[0] < size and 0 <= target[1] < size
+                        and _legal_move(board, me, r, c, allocation, size)
+                        and _has_road(_applied(board, "move", (r, c), allocation), me)):
+                    found.append(f"[move ({r},{c}) {{({target[0]},{target[1]}): [{stack[-1]}]}}]")
+    return found
 
 
 def propose_action(obs: str) -> str:
     position = _position(obs)
     me, board, stones, caps = position
+    if _PROFILE == "fixed":  # a road wins there: take one
+        wins = [action for action in _road_actions(position) if _wins(position, action)]
+        if wins:
+            return random.choice(wins)
     for _ in range(20):  # mostly random placements and carries, split in every way
         action = _random_move(board, me, stones, caps)
-        if action and _roadless(position, action):
+        if action and _roadless(position, action, opponent_moves=True):
             return action
-    size = len(board)  # else every placement and one-piece step (one is legal if any move is)
-    squares = [(r, c) for r in range(size) for c in range(size)]
-    simple = [f"[place () {{({r},{c}): [{kind}{me}]}}]" for r, c in squares for kind in "FWC"]
-    simple += [f"[move ({r},{c}) {{({r + dr},{c + dc}): [{board[r][c][-1]}]}}]"
-               for r, c in squares if board[r][c] for dr, dc in _STEPS]
-    roadless = [action for action in simple if _roadless(position, action)]
-    legal = roadless or [action for action in simple if _legal(position, action)]
+    simple = _simple_actions(board, me)
+    legal = ([action for action in simple if _roadless(position, action, opponent_moves=True)]
+             or [action for action in simple if _roadless(position, action)]
+             or [action for action in simple if _legal(position, action)])
     return random.choice(legal) if legal else f"[place () {{(0,0): [F{me}]}}]"
 
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import hashlib
 import io
+import itertools
 import pickle
 import random
 from collections.abc import Callable
@@ -50,6 +52,10 @@ class Verdict:
     legal: bool
     reason: str | None = None
     engine_error: str | None = None  # set when the engine raised on the action
+    # With ``is_legal(action, outcome=True)``, for a legal action: a key of the game state it
+    # leads to (``state_key``), and whether it ends the game with the mover not among the best.
+    after: str | None = None
+    loses: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,18 +215,29 @@ class GameEnv:
         return StepResult(player, reason is None and error is None, _reason(reason, error),
                           self.done, error)
 
-    def is_legal(self, action: str) -> Verdict:
-        """Would the engine accept ``action`` from the current player now? Changes nothing."""
+    def is_legal(self, action: str, outcome: bool = False) -> Verdict:
+        """Would the engine accept ``action`` from the current player now? Changes nothing.
+        With ``outcome``, a legal verdict also says where the action leads (``Verdict.after``)."""
         if self.done:
             return Verdict(False, "the game is over")
         rng = random.getstate()
+        player = self.current_player
         try:
             twin = self._copy_engine()
-            reason, _done, error = _apply(twin, _innermost(twin), self.format_action(action),
-                                          self.current_player, self._death_key)
+            raw = _innermost(twin)
+            reason, done, error = _apply(twin, raw, self.format_action(action), player,
+                                         self._death_key)
+            legal = reason is None and error is None
+            if not (outcome and legal):
+                return Verdict(legal, _reason(reason, error), error)
+            return Verdict(True, after=state_key(raw), loses=done and _not_best(raw, player))
         finally:
             random.setstate(rng)
-        return Verdict(reason is None and error is None, _reason(reason, error), error)
+
+    def state_key(self) -> str:
+        """A key of the game state now (``state_key``), taken on a trial copy as ``is_legal``'s
+        ``after`` is, so that the two compare (the trial copy drops what legality ignores)."""
+        return state_key(_innermost(self._copy_engine()))
 
     def close(self) -> tuple[dict[int, float] | None, dict]:
         """Rewards and game info, as ``env.close()`` gives them."""
@@ -308,6 +325,47 @@ def _innermost(env: Any) -> Any:
     while isinstance(env, ta.Wrapper):
         env = env.env
     return env
+
+
+# What a position is, apart from bookkeeping: whose turn, the turn counter, messages, logs and the
+# last step's notes differ between two spellings of one move, or after a move that changes nothing.
+# The end of the game is left out too, so that a move that changes nothing is seen as such on the
+# last turn (Verdict.loses says how a move ends the game).
+_BOOKKEEPING = frozenset({"current_player_id", "turn", "observations", "logs", "step_info",
+                          "error_count", "made_invalid_move", "game_info", "role_mapping",
+                          "done", "rewards"})
+
+
+_UNKEYED = itertools.count()
+
+
+def state_key(raw_env: Any) -> str:
+    """A key of the engine's game state: equal for two actions that lead to the same position
+    ("[A, B]" and "[a b]", "[w]" and "[up]") and, before and after, for a move that changes
+    nothing ("[A A]" in Tower of Hanoi). A heuristic (it compares pickled bytes): states that
+    are equal but pickle differently get different keys, never the reverse."""
+    state = raw_env.state
+    fields = [(k, v) for k, v in raw_env.__dict__.items() if k != "state"]
+    fields += [(f"state.{k}", v) for k, v in state.__dict__.items()
+               if k not in _BOOKKEEPING and not k.startswith("_autoharness")]
+    digest = hashlib.blake2b(digest_size=12)
+    try:  # value by value: one pickle of all would differ where objects happen to be shared
+        for name, value in sorted(fields, key=lambda item: item[0]):
+            parts = ([value] if not isinstance(value, dict)
+                     else sorted(value.items(), key=lambda item: repr(item[0])))
+            digest.update(name.encode())
+            for part in parts:
+                digest.update(pickle.dumps(part, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # an unpicklable engine: every state its own
+        return f"unkeyed-{next(_UNKEYED)}"
+    return digest.hexdigest()
+
+
+def _not_best(raw_env: Any, player: int) -> bool:
+    rewards = getattr(raw_env.state, "rewards", None)
+    if not isinstance(rewards, dict) or player not in rewards:
+        return False
+    return rewards[player] < max(rewards.values())
 
 
 def _reason(rejection: str | None, error: str | None) -> str | None:

@@ -275,7 +275,7 @@ def _report(library: LibraryDir, plan: Plan, frame: Any, summary: dict, written:
     columns = ("game", "paper_llm_calls", "llm_calls", "status", "best_h", "fresh_legal_rate",
                "cost_usd", "engine_interactions")
     for column in columns:
-        table.add_column(column.replace("_", " "))
+        table.add_column(column.replace("_", " "), no_wrap=column == "game")
     for row in frame.itertuples(index=False):
         table.add_row(*(_text(getattr(row, c)) for c in columns))
     console.print(table)

@@ -42,10 +42,12 @@ class Display:
                 return
             self._said[state.game] = key
             done = sum(s.done for s in self.board.snapshot())
-        note = f" ({state.note})" if state.done and state.note else ""
-        print(f"learn [{done}/{len(self.games)} done] {state.game}: calls {state.calls} · "
-              f"h {_h(state.best)} · {_cost(state.cost)} · {state.status}{note}",
-              file=sys.stderr, flush=True)
+            note = f" ({state.note})" if state.done and state.note else ""
+            # one write per line, under the lock: game threads never share a line
+            sys.stderr.write(f"learn [{done}/{len(self.games)} done] {state.game}: calls "
+                             f"{state.calls} · h {_h(state.best)} · {_cost(state.cost)} · "
+                             f"{state.status}{note}\n")
+            sys.stderr.flush()
 
     # -- TTY: the live table --------------------------------------------------------------
     def render(self):  # noqa: ANN201 - a rich renderable

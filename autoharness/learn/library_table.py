@@ -124,7 +124,8 @@ def cell(value: object) -> str:
 
 
 def plot(frame: pd.DataFrame, path: Path, title: str) -> Path:
-    """LLM calls per game next to the paper's, and legality on fresh seeds."""
+    """Per game: LLM calls next to the paper's, legality on fresh seeds, cost and engine
+    interactions (a game whose cost is unknown gets no cost bar, and says so)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -136,19 +137,30 @@ def plot(frame: pd.DataFrame, path: Path, title: str) -> Path:
     ours = pd.to_numeric(data.llm_calls, errors="coerce").fillna(0).to_numpy(float)
     paper = pd.to_numeric(data.paper_llm_calls, errors="coerce").to_numpy(float)
     legal = pd.to_numeric(data.fresh_legal_rate, errors="coerce").to_numpy(float)
+    cost = pd.to_numeric(data.cost_usd, errors="coerce").to_numpy(float)
+    steps = pd.to_numeric(data.engine_interactions, errors="coerce").fillna(0).to_numpy(float)
     height = max(3.5, 0.18 * len(data) + 1.5)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, height), sharey=True,
-                                         gridspec_kw={"width_ratios": [3, 2]})
-    left.barh(y + 0.2, ours, height=0.4, color="#264653", label="this run")
-    left.barh(y - 0.2, np.nan_to_num(paper), height=0.4, color="#e9c46a", label="the paper")
-    left.set_xlabel("LLM calls")
-    left.set_yticks(y, data.game.tolist(), fontsize=7)
-    left.legend(loc="lower right", fontsize=7)
+    figure, (calls_axis, legal_axis, cost_axis, steps_axis) = plt.subplots(
+        1, 4, figsize=(16, height), sharey=True, gridspec_kw={"width_ratios": [3, 2, 2, 2]})
+    calls_axis.barh(y + 0.2, ours, height=0.4, color="#264653", label="this run")
+    calls_axis.barh(y - 0.2, np.nan_to_num(paper), height=0.4, color="#e9c46a",
+                    label="the paper")
+    calls_axis.set_xlabel("LLM calls")
+    calls_axis.set_yticks(y, data.game.tolist(), fontsize=7)
+    calls_axis.legend(loc="lower right", fontsize=7)
     colours = np.where(np.nan_to_num(legal) >= 1.0, "#2a9d8f", "#e76f51")
-    right.barh(y, np.nan_to_num(legal), color=colours, height=0.7)
+    legal_axis.barh(y, np.nan_to_num(legal), color=colours, height=0.7)
     low = min(0.9, float(np.nanmin(legal, initial=1.0)))
-    right.set_xlim(low - 0.01, 1.005)
-    right.set_xlabel("legal-action rate on fresh seeds")
+    legal_axis.set_xlim(low - 0.01, 1.005)
+    legal_axis.set_xlabel("legal-action rate on fresh seeds")
+    cost_axis.barh(y, np.nan_to_num(cost), color="#8d99ae", height=0.7)
+    for row in np.flatnonzero(np.isnan(cost) & (ours > 0)):
+        cost_axis.text(0, y[row], " unknown", va="center", fontsize=6)
+    cost_axis.set_xlim(0, max(1e-4, float(np.nanmax(cost, initial=0.0))) * 1.05)
+    cost_axis.set_xlabel("cost (USD)")
+    steps_axis.barh(y, steps, color="#6d597a", height=0.7)
+    steps_axis.set_xlim(0, max(1.0, float(steps.max(initial=0.0))) * 1.05)
+    steps_axis.set_xlabel("engine interactions")
     figure.suptitle(title)
     figure.tight_layout(rect=(0, 0, 1, 0.98))
     figure.savefig(path, dpi=110)

@@ -343,6 +343,9 @@ class _Loop:
                     self.score(node)
             best = best_node(list(self.nodes.values()))
             if best is not None and best.confirmed:
+                if self.objective.name == "policy":
+                    return Stop("clean", "a candidate's policy played legally and earned the "
+                                         "highest reward in every episode on fresh seeds")
                 return Stop("clean", "a candidate played every action legally with no "
                                      "contradictions on fresh seeds")
             if (best is not None and best.score == 1.0 and not best.counts

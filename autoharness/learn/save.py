@@ -45,7 +45,9 @@ def _learned(result: LearnResult, config: LearnConfig) -> dict:
 
 def _set_verified(card: HarnessCard, result: LearnResult, config: LearnConfig) -> None:
     confirmation = result.confirmation
-    if confirmation:
+    if confirmation and config.objective == "policy":
+        card.verified = {config.game: {"policy": _policy_entry(confirmation, config)}}
+    elif confirmation:
         first, last = confirmation["seeds"]
         card.verified = {config.game: {
             "command": (f"autoharness verify {config.game} --seeds {first}-{last} "
@@ -58,6 +60,24 @@ def _set_verified(card: HarnessCard, result: LearnResult, config: LearnConfig) -
         }}
     else:
         card.verified = {}
+
+
+def _policy_entry(confirmation: dict, config: LearnConfig) -> dict:
+    """``learn --objective policy``: choose_action's figures on the confirmation seeds, with the
+    keys ``verify`` writes under ``VERIFIED[game]["policy"]``."""
+    first, last = confirmation["seeds"]
+    actions, illegal = confirmation["actions"], confirmation["illegal_actions"]
+    return {"command": f"autoharness verify {config.game} --seeds {first}-{last} "
+                       f"--steps {config.steps}",
+            "date": datetime.date.today().isoformat(),
+            "legal_rate": round(1 - illegal / actions, 6) if actions else 0.0,
+            "actions": actions, "illegal_actions": illegal,
+            "illegal_undecidable": confirmation.get("forced_guesses", 0),
+            "harness_failures": confirmation["harness_failures"],
+            "episodes": confirmation["episodes"],
+            "mean_reward": round(confirmation["mean_reward"], 4),
+            "p95_move_ms": round(confirmation["p95_move_ms"], 1),
+            "h": round(confirmation["h"], 6), "score_formula": confirmation["score_formula"]}
 
 
 def save_harness(result: LearnResult, config: LearnConfig, out: Path) -> Path:

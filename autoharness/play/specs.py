@@ -143,7 +143,8 @@ def build_agent(spec: AgentSpec | str, *, harness: Any = None, seed: int = 0,
         if spec.kind == "mcts-engine":
             return EngineMCTSAgent(harness, budget, seed=seed, name=spec.text)
         return MCTSAgent(harness.source, budget, seed=seed, name=spec.text,
-                         harness_name=getattr(harness, "name", "harness"))
+                         harness_name=getattr(harness, "name", "harness"),
+                         engine=getattr(harness, "engine", "stock"))
     if spec.kind == "textarena":
         from autoharness.play.textarena_agents import make_textarena_agent
 

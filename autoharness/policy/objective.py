@@ -38,7 +38,12 @@ SCORE_FORMULA = ("H = 0 if any action is illegal (a forced Minesweeper guess exc
 
 #: Reward ranges of games whose engine pays outside [0, 1] for legal play; others: (0, 1) for
 #: one-player games, (-1, 1) for multi-player ones.
-REWARD_RANGES: dict[str, tuple[float, float]] = {}
+REWARD_RANGES: dict[str, tuple[float, float]] = {
+    # Unsolved at the move limit, LightsOut pays (lights on at the start - lights on now) / (on at
+    # the start), which is at least (1 - 25) / 1 on the 5x5 grid; solved, 1. Random legal play
+    # gets below 0 (tests/policy/test_reward_ranges.py).
+    "LightsOut-v0": (-24.0, 1.0),
+}
 
 
 def reward_range(game_id: str) -> tuple[float, float]:

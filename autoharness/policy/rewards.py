@@ -154,6 +154,25 @@ def _save(out: Path, task: EpisodeTask, row: dict) -> None:
     temporary.replace(path)
 
 
+def tasks_of(config: RewardConfig) -> list[EpisodeTask]:
+    """Every (game, agent, seed) episode of ``config``, in table order."""
+    paths = {game: harness_path(config, game) for game in config.games}
+    return [EpisodeTask(game, agent, seed, str(paths[game]) if paths[game] else None,
+                        config.timeout, config.max_turns, config.engine)
+            for game in config.games for agent in config.agents for seed in config.seeds]
+
+
+def saved_rows(config: RewardConfig) -> list[dict]:
+    """The rows saved under ``config.out`` whose cache key still matches, without playing; an
+    episode with none is a row with status ``not_run``."""
+    rows = []
+    for task in tasks_of(config):
+        saved = _saved(config.out, task, cache_key(task))
+        rows.append(saved or {"game": task.game, "agent": task.agent, "seed": task.seed,
+                              "status": "not_run"})
+    return rows
+
+
 def _expected_cost(task: EpisodeTask) -> float:
     slow = {"2048": 50.0, "Sokoban": 5.0, "RushHour": 3.0, "Minesweeper": 3.0,
             "FifteenPuzzle": 3.0, "Sudoku": 2.0}
@@ -166,10 +185,7 @@ ProgressHook = Callable[[int, int], None]  # episodes done, episodes total
 
 def run_rewards(config: RewardConfig, progress: ProgressHook | None = None) -> list[dict]:
     """Every (game, agent, seed) episode of ``config``: rows (saved ones reused)."""
-    paths = {game: harness_path(config, game) for game in config.games}
-    tasks = [EpisodeTask(game, agent, seed, str(paths[game]) if paths[game] else None,
-                         config.timeout, config.max_turns, config.engine)
-             for game in config.games for agent in config.agents for seed in config.seeds]
+    tasks = tasks_of(config)
     rows: dict[EpisodeTask, dict] = {}
     keys = {task: cache_key(task) for task in tasks}
     if not config.fresh:

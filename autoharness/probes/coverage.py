@@ -7,8 +7,8 @@ false-alarm probability below ``alpha`` per run for such a proposer:
 * **stuck on one action** (every game): all k samples equal where at least n >= 2 actions are
   known to be legal. A covering proposer does that with probability <= n^-(k-1); the run flags
   when such positions are far more frequent than that (Poisson tail < alpha, at least 3) and
-  make up at least half of the positions tested (a proposer that merely leans one way, as a
-  Blackjack player standing on 19 does, is not narrow).
+  make up at least half of the positions tested, once ``STUCK_POSITIONS`` are (a proposer
+  that merely leans one way, as a Blackjack player standing on 19 does, is not narrow).
 * **never produces a legal action** (where the legal set is known: the engine lists its moves,
   or the other probes already found every move the samples produced): a legal action a that a
   covering proposer would have produced at some of the positions where it was legal, yet never
@@ -76,6 +76,7 @@ class NarrowFinding:
     missing: tuple[str, ...]  # legal actions here it never produced
     produced: tuple[str, ...]  # its samples here
     why: str
+    unit: str = ""  # which test found what: "stuck", "never: <unit>", "missed: <unit>"
 
 
 def poisson_tail(observed: int, expected: float) -> float:
@@ -89,6 +90,10 @@ def poisson_tail(observed: int, expected: float) -> float:
         term *= expected / (j + 1)
     return max(0.0, 1.0 - below)
 
+
+# The stuck test waits for this many positions: a player that knows a pair in Memory, or sees a
+# forced move, plays one move at a few positions, early in a run, without being narrow.
+STUCK_POSITIONS = 10
 
 FLOOR = 0.1  # the least per-sample chance a covering proposer gives a legal unit
 
@@ -147,6 +152,7 @@ class CoverageTracker:
             self.stuck_positions += 1
         self.stuck_expected += len(known) ** -(k - 1)
         if (not self.stuck_flagged and len(produced) == 1 and self.stuck_positions >= 3
+                and self.eligible_positions >= STUCK_POSITIONS
                 and self.stuck_positions >= self.eligible_positions / 2
                 and poisson_tail(self.stuck_positions, self.stuck_expected) < self.alpha):
             self.stuck_flagged = True
@@ -154,7 +160,8 @@ class CoverageTracker:
             findings.append(NarrowFinding(
                 others[0], others[:12], tuple(samples),
                 f"all {k} samples were the same action at {self.stuck_positions} positions with "
-                f"other legal actions (a covering proposer: {self.stuck_expected:.2g} expected)"))
+                f"other legal actions (a covering proposer: {self.stuck_expected:.2g} expected)",
+                "stuck"))
         units: dict[str, list[str]] = {}  # unit -> its known members here
         if moves_whole:
             units.update((a, [a]) for a in known)
@@ -206,7 +213,8 @@ class CoverageTracker:
         return [NarrowFinding(
             first, tuple(dict.fromkeys(a for u in fresh for a in units[u]))[:12], (),
             f"its samples missed legal {what} at {self.misses[unit]} positions; a covering "
-            f"proposer would have missed it at {self.miss_expected[unit]:.1f} of them")]
+            f"proposer would have missed it at {self.miss_expected[unit]:.1f} of them",
+            f"missed: {unit}")]
 
     def _never_produced(self, known: list[str], units: dict[str, list[str]],
                         k: int) -> list[NarrowFinding]:
@@ -227,4 +235,5 @@ class CoverageTracker:
         return [NarrowFinding(
             first, tuple(dict.fromkeys([first, *never]))[:12], (),
             f"{what} legal at positions where a covering proposer would have produced "
-            f"{'one' if unit in classes else 'it'} {self.chances[unit]:.1f} times; it never did")]
+            f"{'one' if unit in classes else 'it'} {self.chances[unit]:.1f} times; it never did",
+            f"never: {unit}")]

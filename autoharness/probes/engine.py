@@ -32,7 +32,7 @@ from autoharness.arena.profiles import DEFAULT_PROFILE, check_profile
 from autoharness.arena.rollout import SLOW_RESET_GAMES, episode_seed
 from autoharness.harness.stuck import IllegalClassifier
 from autoharness.probes.candidates import stress_mix
-from autoharness.probes.coverage import CoverageTracker, move_key
+from autoharness.probes.coverage import CoverageTracker, move_class, move_key
 from autoharness.probes.kinds import (
     FALSE_ACCEPT,
     FALSE_REJECT,
@@ -74,6 +74,7 @@ class _Position:
     step: int
     listed: list[str] | None
     verdicts: dict[str, Verdict] = field(default_factory=dict)
+    outcomes: bool = False  # verdicts say where legal actions lead (coverage, unlisted moves)
 
     @property
     def listed_set(self) -> frozenset[str]:
@@ -108,7 +109,7 @@ class ProbeRun:
     def truth(self, position: _Position, action: str) -> Verdict:
         verdict = position.verdicts.get(action)
         if verdict is None:
-            verdict = position.env.is_legal(action)
+            verdict = position.env.is_legal(action, outcome=position.outcomes)
             self.report.oracle_checks += 1
             position.verdicts[action] = verdict
             if verdict.legal:
@@ -117,7 +118,8 @@ class ProbeRun:
 
     def add(self, kind: str, position: _Position, action: str | None, verdict: Verdict | None,
             said: bool | None, failure: str | None = None, source: str | None = None,
-            missing: tuple[str, ...] = (), produced: tuple[str, ...] = ()) -> None:
+            missing: tuple[str, ...] = (), produced: tuple[str, ...] = (),
+            pattern: str | None = None) -> None:
         report = self.report
         report.contradiction_counts[kind] = report.contradiction_counts.get(kind, 0) + 1
         report.first_found.setdefault(kind, report.interactions)
@@ -125,7 +127,7 @@ class ProbeRun:
             kind, self.game_id, position.seed, position.step, position.player,
             position.observation, action, None if verdict is None else verdict.legal,
             None if verdict is None else verdict.reason, said, failure, source,
-            tuple(missing), tuple(produced), report.interactions)
+            tuple(missing), tuple(produced), report.interactions, pattern)
         if self.watch is not None and self.watch(item):
             self.stopped = True
         share = max(10, self.plan.max_contradictions // len(KINDS))
@@ -179,6 +181,7 @@ class ProbeRun:
                          episode_seed(lane.seed, lane.episode), lane.actions, listed_moves(env))
         self.report.listed_positions += here.listed is not None
         full = self.rng.random() < self.full_probability
+        here.outcomes = full and here.listed is None
         play = self.judge_proposal(here, proposal)
         samples = self.diversity(here) if full else []
         self.probe(here, lane, proposal, samples, full)
@@ -267,13 +270,13 @@ class ProbeRun:
     def check_coverage(self, here: _Position, samples: list[str]) -> None:
         """The spread test, on moves (``move_key``): the legal ones the engine lists, or else
         those the other probes found legal here (not this position's own samples)."""
-        legal_samples = [move_key(a) for a in samples if here.verdicts.get(a, Verdict(True)).legal]
         if here.listed is not None:
+            legal_samples = [move_key(a) for a in samples
+                             if here.verdicts.get(a, Verdict(True)).legal]
             known = [move_key(a) for a in here.listed
                      if here.verdicts.get(a, Verdict(True)).legal]
         else:
-            own = set(samples)
-            known = [move_key(a) for a in here.known_legal() if a not in own]
+            known, legal_samples = self.unlisted_moves(here, samples)
         spelled: dict[str, str] = {}  # move -> its shortest legal spelling here
         for action in sorted([*here.known_legal(), *(here.listed or [])], key=len, reverse=True):
             spelled[move_key(action)] = action
@@ -281,7 +284,53 @@ class ProbeRun:
             self.report.narrow_proposer += 1
             self.add(NARROW_PROPOSER, here, spelled.get(finding.action, finding.action),
                      Verdict(True), None, finding.why, SOURCE_DIVERSITY,
-                     tuple(spelled.get(a, a) for a in finding.missing), tuple(samples))
+                     tuple(spelled.get(a, a) for a in finding.missing), tuple(samples),
+                     pattern=finding.unit)
+
+    @staticmethod
+    def unlisted_moves(here: _Position, samples: list[str]) -> tuple[list[str], list[str]]:
+        """Where the engine lists no moves: (the moves other probes found legal here, the
+        samples' moves), both as one name per *move*. The engine tells which spellings are one
+        move (they lead to the same state: "[w]" and "[up]") and which legal actions are no
+        move to ask of a proposer: one that changes nothing ("[A A]" in Tower of Hanoi) or ends
+        the game with the mover beaten (walking into a wall)."""
+        before = here.env.state_key()
+        name: dict[str, str] = {}  # state reached -> the move's name (its least move_key)
+        for action, verdict in here.verdicts.items():
+            if verdict.legal and verdict.after is not None:
+                key = move_key(action)
+                name[verdict.after] = min(name.get(verdict.after, key), key)
+
+        # Where two kinds of move reach one state ("[raise 5]" is "[bet 5]" before any bet),
+        # they are one kind here: the proposer need not produce both.
+        same: dict[str, str] = {}
+        by_state: dict[str, set[str]] = {}
+        for action, verdict in here.verdicts.items():
+            if verdict.legal and verdict.after not in (None, before) and not verdict.loses:
+                by_state.setdefault(verdict.after, set()).add(move_class(move_key(action)))
+        for kinds in by_state.values():  # {"raise", "bet"}, {"w", "up"}: one kind of move here
+            if len(kinds) > 1:
+                root = min(same.get(k, k) for k in kinds)
+                for kind in kinds:
+                    same[kind] = root
+        if same:
+            for after, move in name.items():
+                kind = move_class(move)
+                if same.get(kind, kind) != kind:
+                    name[after] = same[kind] + move[len(kind):]
+
+        def move_of(action: str) -> str | None:
+            verdict = here.verdicts.get(action)
+            if verdict is None or verdict.after is None:  # no outcome known: the spelling
+                return move_key(action) if verdict is None or verdict.legal else None
+            if not verdict.legal or verdict.after == before or verdict.loses:
+                return None
+            return name[verdict.after]
+
+        own = set(samples)
+        known = [m for a in here.verdicts if a not in own and (m := move_of(a)) is not None]
+        moves = [m for a in samples if (m := move_of(a)) is not None]
+        return list(dict.fromkeys(known)), moves
 
     # -- the verifier ---------------------------------------------------------------------------
     def candidates(self, here: _Position, lane: _Lane, proposal: Any, samples: list[str],

@@ -44,6 +44,7 @@ class Contradiction:
     missing: tuple[str, ...] = ()
     produced: tuple[str, ...] = ()
     interactions: int = 0  # interactions the run had spent when this was found
+    pattern: str | None = None  # a narrow proposer's test and unit ("never: class bet")
 
     def tail(self, chars: int = 1500) -> str:
         return self.observation[-chars:]

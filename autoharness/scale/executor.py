@@ -225,6 +225,66 @@ def check_reachable(address: str, timeout: float = 5.0) -> None:
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         raise ExecutorError(f"--ray: cannot reach the Ray cluster at {target} ({reason}); start "
                             "it with `ray start --head` or give its address") from None
+    if not address.startswith("ray://"):  # a Ray Client server speaks no GCS
+        problem = _gcs_problem(target, timeout=3 * timeout)
+        if problem is not None:
+            raise ExecutorError(f"--ray: no Ray cluster answers at {target} ({problem}); start "
+                                "it with `ray start --head` or give its address")
+
+
+#: One GCS request, in a child process: something else listening on the port (a proxy, another
+#: service) otherwise makes ``ray.init`` retry for 20 s printing a line a second, and a port
+#: that accepts and stays silent makes it wait 40 s.
+_GCS_PROBE = """
+import sys
+try:
+    from ray._raylet import GcsClient
+except ImportError:
+    sys.exit(0)  # no such private API in this Ray: let ray.init decide
+try:  # as ray.init does: a token on this machine turns token authentication on
+    from ray._private.authentication.authentication_token_setup import (
+        maybe_enable_token_auth_if_token_available)
+    maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+except Exception:
+    pass
+print("asking", flush=True)  # the timeout runs from here, not from the (slow) import
+try:
+    GcsClient(address=sys.argv[1]).cluster_id
+except Exception as error:
+    text = str(error).strip()
+    if "auth" in text.lower():
+        sys.exit(0)  # a cluster answered: whether we may join is ray.init's to say
+    print(text.splitlines()[0] if text else type(error).__name__)
+    sys.exit(1)
+"""
+
+
+IMPORT_GRACE = 60.0  # seconds the probe may take to import Ray on a loaded machine
+
+
+def _gcs_problem(target: str, timeout: float) -> str | None:
+    """Why no Ray GCS answers at ``target`` (HOST:PORT) within ``timeout`` s, or None."""
+    import subprocess
+    import sys
+
+    probe = subprocess.Popen([sys.executable, "-c", _GCS_PROBE, target], text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert probe.stdout is not None
+    try:
+        ready, _, _ = select.select([probe.stdout], [], [], IMPORT_GRACE)
+        first = probe.stdout.readline() if ready else ""
+        if first.strip() != "asking":  # no Ray to probe with, or its import hung: leave it
+            return None  # to ray.init
+        rest, _ = probe.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"no answer within {timeout:g} s"
+    finally:
+        if probe.poll() is None:
+            probe.kill()
+            probe.wait()
+    if probe.returncode == 0:
+        return None
+    return rest.strip() or f"the probe exited with {probe.returncode}"
 
 
 def _first_line(error: BaseException) -> str:

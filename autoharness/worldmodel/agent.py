@@ -120,7 +120,8 @@ class MCTSAgent(_PlannerAgent):
 
     def __init__(self, source: str, budget: Budget = Budget(), *, seed: int = 0,
                  players: int | None = None, name: str | None = None,
-                 options: dict | None = None, harness_name: str = "world-model") -> None:
+                 options: dict | None = None, harness_name: str = "world-model",
+                 engine: str = "stock") -> None:
         from autoharness.harness.runtime import SandboxedHarness
         from autoharness.worldmodel.derive import REQUIRED, defined_functions, with_planner
 
@@ -132,7 +133,8 @@ class MCTSAgent(_PlannerAgent):
                          name or f"mcts:{budget}", options)
         self.harness = SandboxedHarness(with_planner(source), name=harness_name,
                                         timeout=PLAN_TIMEOUT, seed=seed, budget=None,
-                                        max_value_bytes=1 << 26)
+                                        max_value_bytes=1 << 26,
+                                        engine=engine)  # the model's ENGINE_PROFILE
         self.harness.defines("plan")  # wait for the worker: a seconds budget is for searching
 
     def _request(self, simulations: int, key: int | None = None, resume: bool = False) -> dict:

@@ -67,7 +67,8 @@ def verify_world_model(game: str, source: str, seeds: list[int], steps: int, *,
                      "; ".join(str(p) for p in problems[:3]))
         return _finish(report, began)
     with SandboxedHarness(with_planner(source), name="world-model", timeout=timeout,
-                          seed=0, budget=None, max_value_bytes=MAX_VALUE_BYTES) as harness:
+                          seed=0, budget=None, max_value_bytes=MAX_VALUE_BYTES,
+                          engine=engine) as harness:  # the model's ENGINE_PROFILE
         model = ModelCalls(harness)
         report.defines = [name for name in (*REQUIRED, "sample_state", "value")
                           if model.defines(name)]

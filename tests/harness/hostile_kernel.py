@@ -389,6 +389,90 @@ def propose_action(obs):
     return "ok"
 '''
 
+# 19. a legacy subinterpreter (isolated=False: single-phase extension modules load, so ctypes
+# does, with no audit hook) past the import guard, then raw system calls the Python layers never
+# see: signals to every pid, ptrace, other processes' memory, threads, sockets, raised limits,
+# writes with flags in the high bits, reads through io.open_code/_io.FileIO, memory past the
+# address-space limit
+_RAW_CODE = r"""
+import ctypes, io, _io, mmap, os
+request_fd, reply_fd, paths = %d, %d, %r
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+found = []
+
+def call(label, nr, *args):
+    ctypes.set_errno(0)
+    result = libc.syscall(ctypes.c_long(nr), *[ctypes.c_long(a) if isinstance(a, int) else a
+                                                for a in args])
+    found.append(("escaped:%%s:%%d" if result >= 0 else "held:%%s:%%d")
+                 %% (label, result if result >= 0 else ctypes.get_errno()))
+
+limits = (ctypes.c_ulong * 2)(2**63, 2**63)
+call("kill-all", 62, -1, 9)
+call("kill-group", 62, 0, 9)
+call("kill-victim", 62, {victim}, 9)
+call("tgkill-host", 234, {host}, {host}, 9)
+call("pidfd_open-host", 434, {host}, 0)
+call("ptrace-victim", 101, 16, {victim}, 0, 0)
+call("process_vm_readv-host", 310, {host}, 0, 1, 0, 1, 0)
+call("clone-thread", 56, 0x10000 | 0x100 | 0x800 | 0x400, 0, 0, 0, 0)
+call("socket-unix", 41, 1, 1, 0)
+call("setrlimit-as", 160, 9, ctypes.byref(limits))
+call("prlimit-nofile", 302, 0, 7, ctypes.byref(limits), 0)
+call("F_SETOWN-high-bits", 72, reply_fd, (1 << 32) | 8, {host})
+call("FS_IOC32_SETFLAGS", 16, request_fd, 0x40046602, ctypes.byref(ctypes.c_int(0x20)))
+call("openat-write-high-bits", 257, -100, ctypes.c_char_p(b"/tmp/escape-fresh"),
+     (1 << 32) | 0o101, 0o644)
+call("open-dev-shm", 2, ctypes.c_char_p(b"/dev/shm/escape-fresh"), 0o101, 0o644)
+call("prctl-pdeathsig", 157, 1, 0, 0, 0, 0)
+for label, path in [("open_code", "/proc/{host}/environ"), ("FileIO", "/proc/1/environ"),
+                    ("dotdot", "/proc/self/../{host}/environ"), ("open_code", "{canary}"),
+                    ("FileIO", "{project_file}")] + [("FileIO", p) for p in paths]:
+    try:
+        opener = io.open_code if label == "open_code" else _io.FileIO
+        with opener(path) as handle:
+            found.append("escaped:%%s:%%s:%%s" %% (label, path, handle.read(40).hex()))
+    except OSError as error:
+        found.append("held:%%s:%%s:%%s" %% (label, path, error.errno))
+try:
+    mmap.mmap(-1, 4 << 30)
+    found.append("escaped:mmap-4GiB")
+except (OSError, MemoryError) as error:
+    found.append("held:mmap-4GiB:%%s" %% type(error).__name__)
+reserved = []
+try:
+    while len(reserved) < 64:
+        reserved.append(mmap.mmap(-1, 256 << 20))
+except (OSError, MemoryError):
+    pass
+found.append("held:reserved-MiB:%%d" %% (256 * len(reserved)))
+raise RuntimeError("|".join(found))
+"""
+RAW_SYSCALLS = harness('''
+class Everything:
+    def __contains__(self, item):
+        return True
+
+for cell in getattr(__builtins__["__import__"], "__closure__", None) or ():
+    allowed = cell.cell_contents
+    if callable(allowed) and getattr(allowed, "__name__", "") == "allowed":
+        for inner in allowed.__closure__ or ():
+            if isinstance(inner.cell_contents, frozenset):
+                inner.cell_contents = Everything()
+            elif isinstance(inner.cell_contents, tuple):
+                inner.cell_contents = ()
+sys = _real_sys()
+sub = _module("_xxsubinterpreters")
+interp = sub.create(isolated=False)
+try:
+    sub.run_string(interp, RAW_CODE % (int(sys.argv[1]), int(sys.argv[2]), SECRET_READS))
+except Exception as error:
+    report = str(error).split(": ", 1)[-1]
+    return [part.replace(":", ":raw:", 1) for part in report.split("|")]
+return ["escaped:raw-subinterpreter-ran-without-report"]
+''').replace("\n\ndef attack(obs):", f"\n\nRAW_CODE = {_RAW_CODE!r}\n\n\ndef attack(obs):", 1)
+
 # a well-behaved neighbour (the victim of fd stealing)
 NEIGHBOUR = PRELUDE + '''
 

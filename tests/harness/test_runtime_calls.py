@@ -4,6 +4,7 @@ plain-value codec behind it."""
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,61 @@ def test_codec_is_strict():
         codec.decode(b"d\x01\x00\x00\x00t\x01\x00\x00\x00l\x00\x00\x00\x00N")
     with pytest.raises(codec.ValueRefused):
         codec.encode("x" * 100, 50)
+
+
+_P61 = (1 << 61) - 1  # every multiple of it hashes to 0
+
+
+def _colliding_dict_bytes(keys: int) -> bytes:
+    """A dict of ``keys`` big-int keys that all hash alike, encoded by hand (as a hostile
+    worker would write it: no dict is built)."""
+    parts = [b"d", keys.to_bytes(4, "little")]
+    for k in range(1, keys + 1):
+        raw = (k * _P61).to_bytes(10, "little", signed=True)
+        parts += [b"I", (10).to_bytes(4, "little"), raw, b"N"]
+    return b"".join(parts)
+
+
+def test_codec_refuses_dict_keys_that_hash_alike():
+    # ~1 MiB of keys hashing to one value would take the host minutes to rebuild (quadratic);
+    # the decoder refuses it after MAX_SAME_HASH of them, and the encoder says why up front
+    start = time.monotonic()
+    with pytest.raises(codec.ValueRefused, match="one hash"):
+        codec.decode(_colliding_dict_bytes(65_000))
+    assert time.monotonic() - start < 1.0
+    few = codec.decode(_colliding_dict_bytes(codec.MAX_SAME_HASH))
+    assert len(few) == codec.MAX_SAME_HASH
+    with pytest.raises(codec.ValueRefused, match="one hash"):
+        codec.encode({k * _P61: 0 for k in range(1, 200)}, 1 << 20)
+    plain = {i: str(i) for i in range(5000)} | {float(2 ** e): e for e in range(-1000, 1000, 61)}
+    assert codec.decode(codec.encode(plain, 1 << 20)) == plain
+
+
+COLLIDING_STATE = """GAMES = ["Test-v0"]
+_STATE = {k * ((1 << 61) - 1): 0 for k in range(1, 400)}
+
+
+def propose_action(obs):
+    return "ok"
+
+
+def eval_action(obs, action):
+    return True
+
+
+def parse_state(obs):
+    return _STATE
+"""
+
+
+def test_a_state_that_hashes_alike_fails_fast_and_the_harness_goes_on():
+    with SandboxedHarness(COLLIDING_STATE, check=False) as harness:
+        started = time.monotonic()
+        failure = harness.call("parse_state", "obs")
+        assert isinstance(failure, CallFailure) and failure.kind == "bad_return", failure
+        assert "one hash" in failure.message
+        assert time.monotonic() - started < 5
+        assert harness.propose("obs") == "ok"
 
 
 def _deep(depth: int) -> list:

@@ -114,6 +114,32 @@ def test_recursion_bomb(make):
     assert_healthy(harness)
 
 
+def test_raised_recursion_limit_blows_only_the_worker(make):
+    # past the interpreter's own guard: a C-stack overflow, the heap, or the clock ends it
+    harness = make(source("_module('sys').setrecursionlimit(10**8)\n"
+                          "return eval_action(obs, action)"), memory_mb=256, timeout=2)
+    result = harness.evaluate("obs", "attack")
+    assert isinstance(result, CallFailure) and result.kind in ("crash", "exception", "timeout")
+    assert_healthy(harness)
+
+
+@pytest.mark.parametrize("flood", ["stdout", "reply-header"])
+def test_floods_of_output_reach_nobody(make, flood):
+    # unbounded prints (the worker's stdout and stderr are /dev/null) and a reply frame that
+    # announces 2 GiB: a timeout or a protocol violation, and the next call is answered
+    attack = ("while True:\n    print('spam' * 4096)\n    _module('os').write(2, b'x' * 65536)"
+              if flood == "stdout" else
+              "_module('os').write(int(_module('sys').argv[2]), b'\\xff\\xff\\xff\\x7f' + "
+              "b'A' * 65536)\nreturn True")
+    harness = make(source(attack))
+    started = time.monotonic()
+    result = harness.evaluate("obs", "attack")
+    assert time.monotonic() - started < 5
+    expected = "timeout" if flood == "stdout" else "crash"
+    failure(result, expected)
+    assert_healthy(harness)
+
+
 # ---- files, network, processes --------------------------------------------------------------
 
 

@@ -117,3 +117,17 @@ def test_without_delegation_the_reason_is_given(monkeypatch):
         assert found is None and cgroup.ENV in detail
     finally:
         cgroup.delegated.cache_clear()
+
+
+def test_the_scripts_directory_is_not_on_the_worker_path(monkeypatch):
+    # under a console script (``autoharness verify``) sys.path[0] is ``.venv/bin``: inside the
+    # installation's prefix, but no library, so it is neither on the worker's path nor mounted
+    import sys
+
+    from autoharness.harness.sandbox import paths
+
+    scripts = os.path.dirname(sys.executable)
+    monkeypatch.setattr(sys, "path", [scripts, *sys.path])
+    found = paths.library_paths.__wrapped__()
+    assert os.path.realpath(scripts) not in {os.path.realpath(p) for p in found}
+    assert any(os.path.isfile(os.path.join(p, "random.py")) for p in found)  # the stdlib stays

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "sk-hostile-" + os.urandom(12).hex()
 PY_OFF = ["audit_hook", "import_guard"]
 FAST = {"timeout": 2.0}
-WRITES = [Path("/tmp/escape-internals"), Path(random.__file__).with_name("escape-hook.py")]
+WRITES = [Path("/tmp/escape-internals"), Path(random.__file__).with_name("escape-hook.py"),
+          Path("/tmp/escape-fresh"), Path("/dev/shm/escape-fresh")]
 FS_IOC_GETFLAGS, FS_IOC_SETFLAGS = 0x80086601, 0x40086602
 
 
@@ -60,6 +61,8 @@ def _cases() -> list[dict]:
         cases.append(_attack_case(f"ioctl/{variant}", attacks.IOCTL_FLAGS, PY_OFF + extra))
         cases.append(_attack_case(f"threads/{variant}", attacks.CPU_BURN, PY_OFF + extra,
                                   [["cpu", "h"], ["sleep", 0.6], ["cpu", "h"], ["threads", "h"]]))
+    for variant, extra in (("guards-on", []), ("guards-off", PY_OFF)):
+        cases.append(_attack_case(f"raw/{variant}", attacks.RAW_SYSCALLS, extra))
     cases.append(_attack_case("pipes/kernel", attacks.PIPE_MEMORY, PY_OFF))
     cases.append(_attack_case("pipes/no-seccomp", attacks.PIPE_MEMORY, PY_OFF + ["seccomp"]))
     cases.append({"name": "fd_stealing", "steps": [
@@ -257,6 +260,26 @@ def test_closure_tampering_then_sockets_and_kill_are_refused(run):
 def test_hidden_refusals_still_read_nothing(run):
     results = assert_contained(run, "hidden_refusals/guards-on")
     assert all(part.startswith("held:") for part in results[1].split(";"))
+
+
+RAW_REFUSED = ("kill-all", "kill-group", "kill-victim", "tgkill-host", "pidfd_open-host",
+               "ptrace-victim", "process_vm_readv-host", "clone-thread", "socket-unix",
+               "setrlimit-as", "prlimit-nofile", "F_SETOWN-high-bits", "FS_IOC32_SETFLAGS",
+               "openat-write-high-bits", "open-dev-shm", "prctl-pdeathsig", "open_code",
+               "FileIO", "dotdot", "mmap-4GiB")
+
+
+@pytest.mark.parametrize("variant", ["guards-on", "guards-off"])
+def test_raw_system_calls_from_a_legacy_subinterpreter_are_refused(run, variant):
+    # ctypes in a subinterpreter without the audit hook: only the kernel layers stand
+    results = assert_contained(run, f"raw/{variant}")
+    if variant == "guards-on" and not isinstance(results[1], str):
+        return  # the Python guards refused first (also contained)
+    parts = held(results)
+    for wanted in RAW_REFUSED:
+        assert any(part.startswith(f"held:raw:{wanted}:") for part in parts), (wanted, parts)
+    reserved = next(part for part in parts if part.startswith("held:raw:reserved-MiB:"))
+    assert int(reserved.rsplit(":", 1)[1]) < 1024, reserved  # the address-space limit
 
 
 @pytest.mark.parametrize("variant", ["kernel", "no-landlock", "no-private-root"])

@@ -90,3 +90,36 @@ def test_everything_out_of_a_harness_is_redacted(cls):
         assert "[redacted]" in failure.message
         value = harness.call("parse_state", "obs")
         assert value == {"k": ["[redacted]", b"[redacted]", ("[redacted]",)]}
+
+
+def test_redaction_ignores_letter_case():
+    for form in (SECRET.upper(), SECRET.title(), SECRET.swapcase()):
+        assert secrets.redact(f"x {form} y") == "x [redacted] y", form
+
+
+RECASED_AND_CONTROLS = f'''GAMES = ["Test-v0"]
+KEY = {SECRET!r}
+
+
+def propose_action(obs):
+    return "move " + KEY.upper()
+
+
+def eval_action(obs, action):
+    raise ValueError("\\x1b[2J\\x1b[H\\x1b]0;title\\x07\\x9bclean " + KEY.swapcase())
+'''
+
+
+@pytest.mark.parametrize("cls", [SandboxedHarness, InProcessHarness])
+def test_recased_secrets_and_terminal_controls_do_not_come_out(cls):
+    # a harness echoing the key upper-cased, and a failure message that would clear the
+    # terminal and retitle it when printed: the key is redacted, the controls shown escaped
+    with cls(RECASED_AND_CONTROLS, check=False) as harness:
+        action = harness.propose("obs")
+        assert action == "move [redacted]", action
+        failure = harness.evaluate("obs", "a")
+        assert failure.kind == "exception" and "[redacted]" in failure.message
+        assert SECRET.lower() not in failure.message.lower()
+        assert not any(ord(char) < 32 and char not in "\n\t" or 127 <= ord(char) < 160
+                       for char in failure.message), repr(failure.message)
+        assert "\\x1b[2J" in failure.message and "\\x9bclean" in failure.message

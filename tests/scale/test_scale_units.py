@@ -115,3 +115,23 @@ def test_an_unreachable_cluster_is_one_line_not_a_hang(tmp_path: Path) -> None:
                      "--out", str(tmp_path / "b"), "--ray", "127.0.0.1:1")
     assert result.exit_code == 3, result.output
     assert "cannot reach the Ray cluster at 127.0.0.1:1" in result.output
+
+
+def test_a_port_that_is_no_ray_cluster_is_refused_quickly() -> None:
+    """Something listening that is not Ray (a proxy, another service) passes the TCP knock;
+    the GCS probe refuses it in one line rather than ray.init's 20 to 40 s of retries."""
+    import socket
+
+    from autoharness.scale.executor import ExecutorError, check_reachable
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # accepts (the kernel does) and never answers
+    address = f"127.0.0.1:{listener.getsockname()[1]}"
+    began = time.monotonic()
+    try:
+        with pytest.raises(ExecutorError, match=f"no Ray cluster answers at {address}") as error:
+            check_reachable(address, timeout=1.0)
+    finally:
+        listener.close()
+    assert "\n" not in str(error.value) and time.monotonic() - began < 10

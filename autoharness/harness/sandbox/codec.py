@@ -10,6 +10,12 @@ from an untrusted worker (never pickle or marshal).
 Format (little-endian): one tag byte, then ``N`` None, ``T``/``F`` bools, ``i`` i64, ``I`` u32 n +
 n bytes of a signed big integer, ``f`` f64, ``s`` u32 n + UTF-8 (surrogatepass), ``b`` u32 n +
 bytes, ``l``/``t`` u32 count + items, ``d`` u32 count + key, value pairs.
+
+Dict keys are hashed by the host as it decodes. Integer hashes are not randomised, so a worker
+can send keys that all hash alike (multiples of 2**61 - 1, tuples solved for one hash), which
+makes building the dict quadratic: a 1 MiB reply would hold the host for minutes, far past any
+call timeout. The decoder counts each key's hash first and refuses a dict with more than
+``MAX_SAME_HASH`` keys of one hash (plain data never comes close).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import struct
 
 MAX_DEPTH = 48
 MAX_INT_BYTES = 1024
+MAX_SAME_HASH = 64  # dict keys sharing one hash value (floats 2**e, e = c mod 61: about 34)
 _I64 = struct.Struct("<q")
 _F64 = struct.Struct("<d")
 _U32 = struct.Struct("<I")
@@ -31,7 +38,7 @@ class ValueRefused(ValueError):
 def encode(value: object, limit: int, numpy_scalars: tuple = (), _type=type, _len=len,
            _isinstance=isinstance, _i64=_I64.pack, _f64=_F64.pack, _u32=_U32.pack,
            _str_encode=str.encode, _dict_items=dict.items, _int_bytes=int.to_bytes,
-           _bit_length=int.bit_length, _enumerate=enumerate,
+           _bit_length=int.bit_length, _enumerate=enumerate, _hash=hash,
            _qualname=type.__dict__["__qualname__"]) -> bytes:
     """``value`` encoded, at most ``limit`` bytes; raises ``ValueRefused`` with where and why.
     Builtins are bound as defaults: harness code patching modules cannot change this."""
@@ -78,8 +85,15 @@ def encode(value: object, limit: int, numpy_scalars: tuple = (), _type=type, _le
                 raise ValueRefused(f"the value is nested deeper than {MAX_DEPTH} at {where}")
             if kind is dict:
                 add(b"d" + _u32(_len(item)))
+                hashes: dict[int, int] = {}
                 for k, v in _dict_items(item):
                     walk(k, depth + 1, f"{where} key", key=True)
+                    code = _hash(k)  # a plain key (checked by walk): no harness code runs
+                    same = hashes[code] = hashes.get(code, 0) + 1
+                    if same > MAX_SAME_HASH:
+                        raise ValueRefused(f"more than {MAX_SAME_HASH} keys with one hash in "
+                                           f"the dict at {where} (the host would take "
+                                           "quadratic time to rebuild it)")
                     walk(v, depth + 1, f"{where}[{k!r:.40}]" if _type(k) in (str, int) else
                          f"{where}[...]")
                 return
@@ -160,11 +174,16 @@ def _read(reader: _Reader, depth: int) -> object:
             raise ValueRefused("a count larger than the value")
         if tag == 0x64:
             result: dict = {}
+            hashes: dict[int, int] = {}  # hash -> keys with it (distinct ints: no pile-up)
             for _ in range(n):
                 key = _read(reader, depth + 1)
                 if type(key) not in _HASHABLE_KEYS or (type(key) is tuple
                                                        and not _hashable(key)):
                     raise ValueRefused("an unhashable dict key")
+                code = hash(key)
+                same = hashes[code] = hashes.get(code, 0) + 1
+                if same > MAX_SAME_HASH:
+                    raise ValueRefused(f"more than {MAX_SAME_HASH} dict keys with one hash")
                 result[key] = _read(reader, depth + 1)
             return result
         items = [_read(reader, depth + 1) for _ in range(n)]

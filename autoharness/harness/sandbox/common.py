@@ -57,18 +57,26 @@ class HarnessStats:
         return sum(self.failures.values())
 
 
+#: Terminal control characters (C0 but tab and newline, DEL, C1) shown escaped in failure
+#: messages, which carry harness text (exception messages, tracebacks) and are printed as they
+#: are: a harness cannot clear the screen, move the cursor or retitle the terminal.
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), *range(127, 160))
+             if chr(code) not in "\n\t"}
+
+
 def deliver(stats: HarnessStats, results: list) -> list:
-    """Count the results and redact secrets from every string in them: the one way results
-    leave the runtime."""
+    """Count the results, redact secrets from every string in them and escape terminal
+    control characters in failure messages: the one way results leave the runtime."""
     stats.calls += len(results)
     scrub = secrets.known() > 0
     for index, result in enumerate(results):
         if isinstance(result, CallFailure):
             stats.failures[result.kind] += 1
+            message = result.message.translate(_CONTROLS)
             if scrub:
-                message = secrets.redact(result.message)
-                if message != result.message:
-                    results[index] = CallFailure(result.kind, message)
+                message = secrets.redact(message)
+            if message != result.message:
+                results[index] = CallFailure(result.kind, message)
         elif scrub and not isinstance(result, bool):
             results[index] = secrets.redact_value(result)
     return results

@@ -12,6 +12,7 @@ import functools
 import importlib.util
 import os
 import sys
+import sysconfig
 from pathlib import Path
 
 from autoharness.harness.checks import ALLOWED_IMPORTS
@@ -28,8 +29,12 @@ def library_paths() -> tuple[str, ...]:
     ``sys.path`` (stdlib, lib-dynload, site-packages) and the directories holding the
     allowlisted third-party packages — not the script's directory or anything else."""
     prefixes = _prefixes()
+    # the scripts directory (``.venv/bin``) is sys.path[0] under a console script: not a library
+    scripts = {os.path.realpath(os.path.dirname(sys.executable)),
+               os.path.realpath(sysconfig.get_path("scripts"))}
     paths = [p for p in sys.path if p and os.path.isabs(p) and os.path.isdir(p)
-             and os.path.join(os.path.realpath(p), "").startswith(prefixes)]
+             and os.path.join(os.path.realpath(p), "").startswith(prefixes)
+             and os.path.realpath(p) not in scripts]
     for top in _package_locations():
         paths.append(str(Path(top).parent))
     return tuple(dict.fromkeys(paths))
