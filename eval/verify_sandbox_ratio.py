@@ -33,10 +33,19 @@ COMPARED = ("actions", "illegal_actions", "false_accepts", "false_rejects", "str
             "interactions", "harness_failures")
 
 
-def timed_verify(runtime, source: str, name: str, game: str, seeds: list[int],
+KERNEL_LAYERS = ("pidns", "netns", "mountns", "landlock", "uid", "seccomp")
+#: (label, runtime, keyword arguments): the three ways a bench row can run its harness.
+RUNS = [("in-process", InProcessHarness, {}),
+        ("sandbox, kernel layers off", SandboxedHarness, {"disable": KERNEL_LAYERS}),
+        ("sandbox, every layer", SandboxedHarness, {})]
+
+
+def timed_verify(runtime, options: dict, source: str, name: str, game: str, seeds: list[int],
                  steps: int) -> tuple[float, dict]:
+    """Seconds of one verify, worker start-up included (a bench row pays it once), and its
+    figures."""
     started = time.perf_counter()
-    with runtime(source, name=name, seed=0) as harness:
+    with runtime(source, name=name, seed=0, **options) as harness:
         report = verify(game, harness, seeds, steps)
     seconds = time.perf_counter() - started
     figures = report.to_dict() if hasattr(report, "to_dict") else vars(report)
@@ -52,38 +61,56 @@ def main() -> None:
     args = parser.parse_args()
     seeds = list(range(args.seeds))
     load = os.getloadavg()[0]
-    rows, total_in, total_sb, count_in, count_sb = [], 0.0, 0.0, 0, 0
+    labels = [label for label, _, _ in RUNS]
+    seconds = dict.fromkeys(labels, 0.0)
+    counts = dict.fromkeys(labels, 0)
+    rows = []
+
+    def per_interaction(spent: dict, done: dict, label: str) -> float:
+        return spent[label] / max(1, done[label])
+
+    def row(name: str, spent: dict, done: dict, bold: bool = False) -> str:
+        base = per_interaction(spent, done, "in-process")
+        off = per_interaction(spent, done, labels[1]) / base
+        full = per_interaction(spent, done, labels[2]) / base
+        kernel = full / off
+        cells = [f"{off:.2f}", f"{full:.2f}", f"{kernel:.2f}"]
+        if bold:
+            cells = [f"**{c}**" for c in cells]
+        return (f"| {name} | {' / '.join(f'{done[x]:,}' for x in labels)} | "
+                f"{' / '.join(f'{spent[x]:.2f}' for x in labels)} | {' | '.join(cells)} |")
+
     for index, game in enumerate(args.games.split(",")):
         path = find_harness(game)
         if path is None:
             raise SystemExit(f"{game}: no library harness serves it")
         source = path.read_text()
-        runs = [(InProcessHarness, "in-process"), (SandboxedHarness, "sandboxed")]
-        if index % 2:  # alternate the order: neither runtime always runs on a warmer machine
-            runs.reverse()
-        measured = {}
-        for runtime, label in runs:
-            measured[label] = timed_verify(runtime, source, path.name, game, seeds, args.steps)
-        (t_in, f_in), (t_sb, f_sb) = measured["in-process"], measured["sandboxed"]
-        n_in, n_sb = f_in["interactions"], f_sb["interactions"]
-        total_in, total_sb = total_in + t_in, total_sb + t_sb
-        count_in, count_sb = count_in + n_in, count_sb + n_sb
-        rows.append(f"| {game} | {n_in:,} / {n_sb:,} | {t_in:.2f} | {t_sb:.2f} | "
-                    f"{(t_sb / n_sb) / (t_in / n_in):.2f} |")
+        order = RUNS[index % len(RUNS):] + RUNS[:index % len(RUNS)]  # rotate: no runtime
+        spent, done = {}, {}                                           # always runs first
+        for label, runtime, options in order:
+            spent[label], figures = timed_verify(runtime, options, source, path.name, game,
+                                                 seeds, args.steps)
+            done[label] = figures["interactions"] or 0
+            seconds[label] += spent[label]
+            counts[label] += done[label]
+        rows.append(row(game, spent, done))
         print(rows[-1], flush=True)
-    rows.append(f"| **all** | {count_in:,} / {count_sb:,} | {total_in:.2f} | {total_sb:.2f} | "
-                f"**{(total_sb / count_sb) / (total_in / count_in):.2f}** |")
+    rows.append(row("**all**", seconds, counts, bold=True))
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = "\n".join([
         "# The sandbox's share of a bench row", "",
         f"Produced by `python eval/verify_sandbox_ratio.py --seeds {args.seeds} --steps "
         f"{args.steps}` ({__doc__.splitlines()[0]}). Measured {stamp} on {platform.system()} "
         f"{platform.release()}, {os.cpu_count()} CPUs, running as uid {os.getuid()}; load "
-        f"average {load:.2f} at the start (other jobs shared the machine: read the ratios, not "
-        "the seconds).", "",
-        "| game | interactions in-process / sandboxed | in-process (s) | sandboxed (s) | "
-        "sandboxed / in-process, per interaction |",
-        "|---|---|---|---|---|", *rows, ""])
+        f"average {load:.2f} at the start (read the ratios, not the seconds).", "",
+        "Each runtime's seconds include starting its worker, which a bench row pays once. "
+        f"*Kernel layers* are {', '.join(KERNEL_LAYERS)}: the boundary issue 13 added; the "
+        "sandbox without them still runs the harness in its own process with rlimits, the time "
+        "budget, the Python-level guards and secret redaction.", "",
+        "| game | interactions (in-process / kernel layers off / every layer) | seconds (same "
+        "order) | sandbox without kernel layers / in-process | every layer / in-process | "
+        "every layer / kernel layers off |",
+        "|---|---|---|---|---|---|", *rows, ""])
     print(rows[-1])
     if args.write:
         args.write.write_text(text)

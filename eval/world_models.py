@@ -144,7 +144,8 @@ class PolicyAgent:
         return action if isinstance(action, str) else self.harness.propose(observation)
 
 
-def _pair(game: str, agent_spec: str, opponent: str | None, games: int) -> dict:
+def _pair(game: str, agent_spec: str, opponent: str | None, games: int,
+          first: int = 0) -> dict:
     from autoharness.harness.runtime import InProcessHarness
     from autoharness.play.match import play_games
     from autoharness.worldmodel.agent import Budget, EngineMCTSAgent, MCTSAgent
@@ -164,10 +165,11 @@ def _pair(game: str, agent_spec: str, opponent: str | None, games: int) -> dict:
     rival = PolicyAgent(source) if opponent == "policy" else opponent
     # TextArena keeps its randomness in the global ``random``: start every pair from the same
     # state, so a row does not depend on what ran before it in this process (--jobs).
-    random.seed(MATCH_SEED)
+    random.seed(MATCH_SEED + first)
     began = time.perf_counter()
     engine = ENGINES.get(game, "stock")
-    results = play_games(game, agent, rival, games=games, seed=MATCH_SEED, engine=engine)
+    results = play_games(game, agent, rival, games=games, seed=MATCH_SEED + first,
+                         engine=engine)
     row = {"agent": agent_spec, "opponent": opponent, "games": games, "engine": engine,
            "seconds": time.perf_counter() - began, **results.results(),
            "illegal_to_engine": results.agent.illegal_to_engine}
@@ -202,15 +204,46 @@ def match_pairs(game: str) -> list[tuple[str, str | None]]:
     return pairs + ([("mcts", "policy"), ("mcts-engine", "policy")] if policy else [])
 
 
+#: Fields of a match row that add up when a pair is extended with more games.
+_SUMMED = ("games", "wins", "draws", "losses", "unfinished", "error", "unavailable",
+           "not_played", "illegal_to_engine", "planned_moves", "seconds")
+
+
+def extend_row(row: dict, more: dict) -> dict:
+    """A pair's row after ``more`` games on the seeds that follow its own: counts add up,
+    rewards concatenate, rates are re-weighted by planned moves. ``parts`` records the runs."""
+    out = dict(row)
+    for key in _SUMMED:
+        if key in row or key in more:
+            out[key] = row.get(key, 0) + more.get(key, 0)
+    if "rewards" in row:
+        out["rewards"] = list(row["rewards"]) + list(more.get("rewards", []))
+        out["mean_reward"] = (sum(out["rewards"]) / len(out["rewards"]) if out["rewards"]
+                              else None)
+    if "sims_per_s" in row and "sims_per_s" in more:
+        weights = row.get("planned_moves", 1), more.get("planned_moves", 1)
+        out["sims_per_s"] = ((row["sims_per_s"] * weights[0] + more["sims_per_s"] * weights[1])
+                             / max(1, sum(weights)))
+    out["parts"] = row.get("parts", [row["games"]]) + [more["games"]]
+    return out
+
+
 def matches_game(game: str, games: int) -> dict:
+    """Every pair of ``game`` to ``games`` games: a pair with fewer is extended with games on
+    the seeds after its own (MATCH_SEED + its count, ...), never replayed."""
     data = _load("matches", game) or {"game": game, "pairs": []}
     done = {(p["agent"], p["opponent"]) for p in data["pairs"] if p["games"] >= games}
     for agent, opponent in match_pairs(game):
         if (agent, opponent) in done:
             continue
+        old = [p for p in data["pairs"] if (p["agent"], p["opponent"]) == (agent, opponent)]
         data["pairs"] = [p for p in data["pairs"]
                          if (p["agent"], p["opponent"]) != (agent, opponent)]
-        data["pairs"].append(_pair(game, agent, opponent, games))
+        if old and 0 < old[0]["games"] < games:
+            more = _pair(game, agent, opponent, games - old[0]["games"], first=old[0]["games"])
+            data["pairs"].append(extend_row(old[0], more))
+        else:
+            data["pairs"].append(_pair(game, agent, opponent, games))
         data["simulations_per_move"] = SIMULATIONS[game]
         _save("matches", game, data)
         print(f"{game}: {data['pairs'][-1]}", flush=True)
@@ -317,13 +350,19 @@ def _markdown(table) -> str:
                 f", n={_count(r.get('mcts vs harness n'))}) | {engine} | {_fmt(gap, 1)} | "
                 f"{_fmt(r.get('mcts vs policy'))} | {_fmt(r.get('mcts-engine vs policy'))} |")
     lines += ["", "One-player games: mean reward per episode.", "",
-              "| game | sims/move | mcts | mcts-engine | random legal | policy |",
-              "|---|---|---|---|---|---|"]
+              "| game | sims/move | mcts | mcts-engine | gap (points) | random legal | policy |",
+              "|---|---|---|---|---|---|---|"]
     for _, r in table.iterrows():
         if "mcts reward" in r and r.get("mcts reward") == r.get("mcts reward"):
-            lines.append(f"| {r['game']} | {r['sims/move']} | {_fmt(r.get('mcts reward'))} | "
-                         f"{_fmt(r.get('mcts-engine reward'))} | "
-                         f"{_fmt(r.get('harness reward'))} | {_fmt(r.get('policy reward'))} |")
+            def cell(agent: str, r=r) -> str:
+                return (f"{_fmt(r.get(f'{agent} reward'))} "
+                        f"(n={_count(r.get(f'{agent} reward n'))})")
+
+            gap = (r.get("mcts-engine reward") - r.get("mcts reward")) * 100 if (
+                r.get("mcts-engine reward") == r.get("mcts-engine reward")) else None
+            lines.append(f"| {r['game']} | {r['sims/move']} | {cell('mcts')} | "
+                         f"{cell('mcts-engine')} | {_fmt(gap, 1)} | {cell('harness')} | "
+                         f"{cell('policy')} |")
     lines += ["", "## Simulations per second, same positions and budget, one run", "",
               "| game | world model | engine | ratio |", "|---|---|---|---|"]
     for _, r in table.iterrows():

@@ -50,3 +50,20 @@ def test_counts_print_as_whole_numbers() -> None:
     assert script._count(600) == "600"
     assert script._count(float("nan")) == "–"
     assert script._count(None) == "–"
+
+
+def test_a_pair_extended_with_more_games_adds_up() -> None:
+    script = _script()
+    first = {"agent": "mcts", "opponent": None, "games": 2, "rewards": [0.2, 0.4],
+             "mean_reward": 0.3, "unfinished": 0, "error": 0, "seconds": 10.0,
+             "sims_per_s": 100.0, "planned_moves": 10}
+    more = {"agent": "mcts", "opponent": None, "games": 2, "rewards": [0.6, 0.8],
+            "mean_reward": 0.7, "unfinished": 1, "error": 0, "seconds": 30.0,
+            "sims_per_s": 200.0, "planned_moves": 30}
+    row = script.extend_row(first, more)
+    assert row["games"] == 4 and row["rewards"] == [0.2, 0.4, 0.6, 0.8]
+    assert abs(row["mean_reward"] - 0.5) < 1e-12 and row["unfinished"] == 1
+    assert row["sims_per_s"] == 175.0 and row["seconds"] == 40.0 and row["parts"] == [2, 2]
+    wins = script.extend_row({"games": 3, "wins": 2, "draws": 1, "losses": 0},
+                             {"games": 2, "wins": 1, "draws": 0, "losses": 1})
+    assert (wins["games"], wins["wins"], wins["draws"], wins["losses"]) == (5, 3, 1, 1)

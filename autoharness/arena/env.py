@@ -374,6 +374,16 @@ def _reason(rejection: str | None, error: str | None) -> str | None:
     return rejection
 
 
+class _Discard(io.TextIOBase):
+    """A stdout that drops what the engine prints while it judges an action."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_DISCARD = _Discard()
+
+
 def _apply(engine: Any, raw_env: Any, action: str, player: int,
            death_key: str | None) -> tuple[str | None, bool, str | None]:
     """Step ``engine`` with ``action``: (engine's rejection reason or None, done, engine error)."""
@@ -382,7 +392,8 @@ def _apply(engine: Any, raw_env: Any, action: str, player: int,
     killed_before = death_key is not None and detect.killed_for_invalid_move(raw_env, death_key,
                                                                              player)
     try:
-        done, info = engine.step(action)
+        with contextlib.redirect_stdout(_DISCARD):  # NewRecruit prints every offer it parses
+            done, info = engine.step(action)
     except Exception as exc:  # an engine bug (Stratego's winner check, ...): the episode is over
         # Whether the engine had rejected the action before breaking is still known.
         return detect.rejection_of(state), True, f"{type(exc).__name__}: {exc}"

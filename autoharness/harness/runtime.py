@@ -21,6 +21,7 @@ from pathlib import Path
 
 from autoharness.harness.sandbox.budget import TimeBudget
 from autoharness.harness.sandbox.common import (
+    DEFAULT_MAX_ACTION_LEN,
     DEFAULT_MAX_VALUE_BYTES,
     CallFailure,
     HarnessStats,
@@ -32,6 +33,7 @@ from autoharness.harness.sandbox.sandboxed import LAYERS, SandboxedHarness
 
 __all__ = [
     "CALLABLE_FUNCTIONS",
+    "DEFAULT_MAX_ACTION_LEN",
     "DEFAULT_MAX_VALUE_BYTES",
     "LAYERS",
     "CallFailure",

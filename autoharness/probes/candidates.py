@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 import re
 
+from autoharness.harness.sandbox.common import DEFAULT_MAX_ACTION_LEN
+
 MALFORMED = ("", "[]", "pass", "[???]", "[0 0 0 0 0 0]", "move", "[-1]", "[99 99]")
 _TOKEN = re.compile(r"\[[^\[\]\n]{1,24}\]")
 _NUMBER = re.compile(r"\d+")
@@ -36,7 +38,8 @@ def mutations(action: str, rng: random.Random) -> list[str]:
     if action.startswith("[") and action.endswith("]"):
         found.append(action[1:-1])
     found.append(action + action)
-    return [m for m in found if m != action]
+    # No probe longer than a harness may propose: the engine's regexes are quadratic in it.
+    return [m for m in found if m != action and len(m) <= DEFAULT_MAX_ACTION_LEN]
 
 
 def quoted_tokens(observation: str, rng: random.Random, count: int = 3,

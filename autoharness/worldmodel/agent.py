@@ -75,8 +75,14 @@ def _players(source: str) -> int:
 
 
 def _pick(result: dict, history: Sequence[Rejection]) -> str | None:
+    """The most visited action not yet rejected. The planner ran in the harness's worker, so
+    its actions are harness output: held to the host's action-length cap like a proposal."""
+    from autoharness.harness.runtime import DEFAULT_MAX_ACTION_LEN
+
     rejected = {r.action for r in history if r.action is not None}
-    ranked = list(result.get("visits") or {})
+    visits = result.get("visits")
+    ranked = [a for a in (visits if isinstance(visits, dict) else {})
+              if isinstance(a, str) and len(a) <= DEFAULT_MAX_ACTION_LEN]
     for action in ranked:
         if action not in rejected:
             return action
@@ -107,7 +113,9 @@ class _PlannerAgent(PlayAgent):
         if not isinstance(result, dict):
             return Proposal(None, failure=f"{what} failed: {result}", latency_s=latency)
         self.moves += 1
-        self.simulations += int(result.get("simulations", 0))
+        simulations = result.get("simulations", 0)  # the worker's figure: harness output
+        if isinstance(simulations, int) and not isinstance(simulations, bool):
+            self.simulations += max(0, simulations)
         self.search_seconds += latency
         action = _pick(result, history)
         if action is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from autoharness.harness.runtime import CallFailure
+from autoharness.harness.runtime import DEFAULT_MAX_ACTION_LEN, CallFailure
+from autoharness.harness.sandbox.common import limit_actions
 
 
 def failed(value: object) -> bool:
@@ -50,7 +51,12 @@ class ModelCalls:
             else:
                 error = item.get("error") if isinstance(item, dict) else item
                 out.append(CallFailure("exception", str(error)))
-        return out
+        # The calls ran in the worker's plan tool, past the runtime's per-name checks: actions
+        # among the answers are held to the same length cap as when called one by one.
+        limit = getattr(self.harness, "max_action_len", DEFAULT_MAX_ACTION_LEN)
+        stats = self.harness.stats
+        return [limit_actions(stats, name, [value], limit)[0]
+                for (name, _args), value in zip(items, out, strict=True)]
 
     def each(self, name: str, arg_tuples: list[tuple]) -> list[Any]:
         """``name`` on every argument tuple, batched."""

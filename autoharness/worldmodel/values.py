@@ -14,12 +14,22 @@ _SEQUENCES = (list, tuple)
 _MISSING = object()
 
 
+Path = tuple  # the indices and keys from the root to a part of a state
+
+
+def path_text(path: Path) -> str:
+    """``[0]['board'][3]``, each key clipped (a path is formatted only where a difference is
+    reported: building it as text at every element would be quadratic in a state's size, and
+    states come from harness code)."""
+    return "".join(f"[{brief(part, 40)}]" for part in path) or "state"
+
+
 class Conflict(ValueError):
     """Two values that cannot describe the same state; ``path`` says where."""
 
-    def __init__(self, path: str, left: object, right: object) -> None:
-        super().__init__(f"{path or 'state'}: {brief(left)} vs {brief(right)}")
-        self.path = path
+    def __init__(self, path: Path, left: object, right: object) -> None:
+        self.path = path_text(path)
+        super().__init__(f"{self.path}: {brief(left)} vs {brief(right)}")
 
 
 def _scalar_equal(a: object, b: object) -> bool:
@@ -46,11 +56,11 @@ def differences(a: object, b: object, limit: int = 8, unknown_right: bool = Fals
                 unknown_left: bool = False) -> list[str]:
     """Where ``a`` and ``b`` differ (at most ``limit`` paths, each ``path: a vs b``)."""
     found: list[str] = []
-    _walk(a, b, "", found, limit, unknown_left, unknown_right)
+    _walk(a, b, (), found, limit, unknown_left, unknown_right)
     return found
 
 
-def _walk(a: object, b: object, path: str, found: list[str], limit: int, unknown_left: bool,
+def _walk(a: object, b: object, path: Path, found: list[str], limit: int, unknown_left: bool,
           unknown_right: bool) -> None:
     if len(found) >= limit:
         return
@@ -58,10 +68,10 @@ def _walk(a: object, b: object, path: str, found: list[str], limit: int, unknown
         return
     if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
         if len(a) != len(b):
-            found.append(f"{path or 'state'}: length {len(a)} vs {len(b)}")
+            found.append(f"{path_text(path)}: length {len(a)} vs {len(b)}")
             return
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            _walk(x, y, f"{path}[{index}]", found, limit, unknown_left, unknown_right)
+            _walk(x, y, (*path, index), found, limit, unknown_left, unknown_right)
         return
     if isinstance(a, dict) and isinstance(b, dict):
         for key in list(a) + [k for k in b if k not in a]:
@@ -69,19 +79,19 @@ def _walk(a: object, b: object, path: str, found: list[str], limit: int, unknown
             if x is _MISSING or y is _MISSING:
                 if (unknown_right and y is None) or (unknown_left and x is None):
                     continue
-                found.append(f"{path}[{key!r}]: "
+                found.append(f"{path_text((*path, key))}: "
                              f"{'missing' if x is _MISSING else brief(x)} vs "
                              f"{'missing' if y is _MISSING else brief(y)}")
             else:
-                _walk(x, y, f"{path}[{key!r}]", found, limit, unknown_left, unknown_right)
+                _walk(x, y, (*path, key), found, limit, unknown_left, unknown_right)
             if len(found) >= limit:
                 return
         return
     if not _scalar_equal(a, b):
-        found.append(f"{path or 'state'}: {brief(a)} vs {brief(b)}")
+        found.append(f"{path_text(path)}: {brief(a)} vs {brief(b)}")
 
 
-def merge(a: object, b: object, path: str = "") -> object:
+def merge(a: object, b: object, path: Path = ()) -> object:
     """One state from two partial ones (``None`` is unknown); ``Conflict`` where both know
     different things."""
     if a is None:
@@ -91,12 +101,12 @@ def merge(a: object, b: object, path: str = "") -> object:
     if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
         if len(a) != len(b):
             raise Conflict(path, f"length {len(a)}", f"length {len(b)}")
-        merged = [merge(x, y, f"{path}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True))]
+        merged = [merge(x, y, (*path, i)) for i, (x, y) in enumerate(zip(a, b, strict=True))]
         return tuple(merged) if isinstance(a, tuple) else merged
     if isinstance(a, dict) and isinstance(b, dict):
         out = {}
         for key in list(a) + [k for k in b if k not in a]:
-            out[key] = merge(a.get(key), b.get(key), f"{path}[{key!r}]")
+            out[key] = merge(a.get(key), b.get(key), (*path, key))
         return out
     if not _scalar_equal(a, b):
         raise Conflict(path, a, b)
@@ -120,24 +130,24 @@ def overlay(known: object, sample: object) -> object:
     return known
 
 
-def holes(sample: object, truth: object, path: str = "", limit: int = 4) -> list[str]:
+def holes(sample: object, truth: object, path: Path = (), limit: int = 4) -> list[str]:
     """Paths where ``sample`` is unknown (``None``) but ``truth`` is not."""
     found: list[str] = []
     _holes(sample, truth, path, found, limit)
     return found
 
 
-def _holes(a: object, b: object, path: str, found: list[str], limit: int) -> None:
+def _holes(a: object, b: object, path: Path, found: list[str], limit: int) -> None:
     if len(found) >= limit or b is None:
         return
     if a is None:
-        found.append(path or "state")
+        found.append(path_text(path))
     elif isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES) and len(a) == len(b):
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            _holes(x, y, f"{path}[{index}]", found, limit)
+            _holes(x, y, (*path, index), found, limit)
     elif isinstance(a, dict) and isinstance(b, dict):
         for key, y in b.items():
-            _holes(a.get(key), y, f"{path}[{key!r}]", found, limit)
+            _holes(a.get(key), y, (*path, key), found, limit)
 
 
 def project(sample: object, known: object) -> object:

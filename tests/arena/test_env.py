@@ -96,3 +96,16 @@ def test_stop_on_illegal_ends_the_lane() -> None:
     records = list(play("TicTacToe-v0", [0], 50, batched(lambda obs, p: "[nope]"),
                         stop_on_illegal=True))
     assert len(records) == 1 and not records[0].legal
+
+
+def test_what_an_engine_prints_while_judging_stays_out_of_our_output(capsys) -> None:
+    """NewRecruit prints every offer it parses; a bench or verify run judges thousands."""
+    from autoharness.arena import GameEnv
+
+    env = GameEnv("NewRecruit-v0", seed=0)
+    env.raw_env.step("[Propose] AAAAAAAA")  # the engine itself, unwrapped: it prints
+    assert "Parsed letter sequence" in capsys.readouterr().out
+    env = GameEnv("NewRecruit-v0", seed=0)
+    assert env.is_legal("I offer this. [Propose] AAAAAAAA").legal
+    assert env.step("[Propose] AAAAAAAA").legal
+    assert capsys.readouterr().out == ""

@@ -95,6 +95,9 @@ def main() -> None:
             op = step[0]
             if op == "new":
                 kwargs = dict(step[3])
+                # Attacks report what they saw through their proposal: a channel, not an engine
+                # action, so the host's action-length cap is raised for it.
+                kwargs.setdefault("max_action_len", 100_000)
                 if "budget" in kwargs:
                     factor, floor, cap = kwargs["budget"]
                     kwargs["budget"] = TimeBudget(factor, floor, cap)

@@ -23,8 +23,11 @@ The trust boundary is the kernel. Each worker (``worker.py``) is, before any har
 The host (``process.py``, ``sandboxed.py``) makes itself non-dumpable before the first worker
 starts, gives the worker a scrubbed environment, parses every reply byte as hostile
 (``replies.py``, ``codec.py``; no pickle), kills a worker that times out or breaks the protocol,
-enforces a cumulative time budget (``budget.py``) and redacts secrets from everything a harness
-returns (``autoharness.secrets``). Every layer is reported (``SandboxedHarness.protections`` /
+enforces a cumulative time budget (``budget.py``), holds a batch of values to four values' worth
+of bytes, holds every action a harness hands the engine to ``DEFAULT_MAX_ACTION_LEN`` characters
+(``common.limit_actions``: the engine's own regexes are quadratic in an action's length and run in
+the host, beyond any harness timeout) and redacts secrets from everything a harness returns
+(``autoharness.secrets``). Every layer is reported (``SandboxedHarness.protections`` /
 ``layer_details``, ``isolation.describe()``), with the reason for each missing one; the Python-
 level guards (``guards.py``) are advisory, for readable refusals.
 """

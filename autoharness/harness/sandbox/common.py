@@ -12,6 +12,16 @@ from autoharness.harness.sandbox import codec
 from autoharness.harness.sandbox import protocol as proto
 
 DEFAULT_MAX_VALUE_BYTES = 1 << 20  # encoded size of a generic call's arguments or result
+#: The longest action a harness may hand the engine (a proposal, a policy's choice, an item of
+#: ``legal_actions``). The engine parses actions with regexes, some quadratic in the length
+#: (ConnectFour's ``.*\[(?:col\s*)?(\d+)\].*``): 10,000 characters of ``[`` hold the host 3 s
+#: per engine call, 1,000 at most 65 ms on any of the 145 games, while the longest action any
+#: library harness plays is 73 characters (Tak). Measured by ``eval/engine_action_cost.py``.
+DEFAULT_MAX_ACTION_LEN = 1000
+#: Harness functions whose result goes to the engine as an action, and those returning a list
+#: of actions: both are held to ``max_action_len`` by the host, after decoding.
+ACTION_FUNCTIONS = frozenset({"propose_action", "choose_action"})
+ACTION_LIST_FUNCTIONS = frozenset({"legal_actions"})
 #: The module constant both runtimes define in the harness's globals before its code runs: the
 #: engine profile (``arena/profiles.py``: "stock" or "fixed") that will judge its actions. It is
 #: known before the game starts and never read from an observation, so a harness can mirror the
@@ -79,6 +89,33 @@ def deliver(stats: HarnessStats, results: list) -> list:
                 results[index] = CallFailure(result.kind, message)
         elif scrub and not isinstance(result, bool):
             results[index] = secrets.redact_value(result)
+    return results
+
+
+def limit_actions(stats: HarnessStats, name: str, results: list, max_len: int) -> list:
+    """Host-side: a result of ``name`` that the engine would parse as an action, longer than
+    ``max_len`` characters, becomes a ``too_large`` failure (whatever the worker checked)."""
+    if name in ACTION_FUNCTIONS:
+        def too_long(value: object) -> int | None:
+            return len(value) if isinstance(value, str) and len(value) > max_len else None
+    elif name in ACTION_LIST_FUNCTIONS:
+        def too_long(value: object) -> int | None:
+            if not isinstance(value, list | tuple):
+                return None
+            lengths = [len(item) for item in value if isinstance(item, str)]
+            worst = max(lengths, default=0)
+            return worst if worst > max_len else None
+    else:
+        return results
+    for index, result in enumerate(results):
+        if isinstance(result, CallFailure):
+            continue
+        length = too_long(result)
+        if length is not None:
+            stats.failures["too_large"] += 1
+            results[index] = CallFailure(
+                "too_large", f"{name} returned an action of {length} characters; the limit "
+                             f"is {max_len}")
     return results
 
 

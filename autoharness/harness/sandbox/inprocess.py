@@ -15,12 +15,14 @@ from autoharness.harness.checks import validate_source
 from autoharness.harness.sandbox import codec
 from autoharness.harness.sandbox import protocol as proto
 from autoharness.harness.sandbox.common import (
+    DEFAULT_MAX_ACTION_LEN,
     DEFAULT_MAX_VALUE_BYTES,
     CallFailure,
     HarnessStats,
     deliver,
     function_name,
     harness_constants,
+    limit_actions,
     prepare_call,
     text,
 )
@@ -40,7 +42,7 @@ class InProcessHarness:
     _serial = itertools.count()
 
     def __init__(self, source: str, *, name: str = "<harness>", seed: int | None = None,
-                 max_action_len: int = 10_000, check: bool = True,
+                 max_action_len: int = DEFAULT_MAX_ACTION_LEN, check: bool = True,
                  max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES, engine: str = "stock",
                  **sandbox_only: object) -> None:
         unknown = set(sandbox_only) - self._SANDBOX_ONLY
@@ -157,7 +159,9 @@ class InProcessHarness:
             return data if isinstance(data, proto.Fail) else codec.decode(data)
 
         fn = self._globals[name]
-        return deliver(self.stats, [self._run(fn, codec.decode(data), plain) for data in encoded])
+        results = deliver(self.stats,
+                          [self._run(fn, codec.decode(data), plain) for data in encoded])
+        return limit_actions(self.stats, name, results, self.max_action_len)
 
     @property
     def protections(self) -> dict[str, bool]:

@@ -5,11 +5,14 @@ Standard library only: the worker loads this file by path. Framing (little-endia
 ``u32 length`` + payload). Requests: ``u8 op, u32 id, u8 flags``, then for propose/eval the
 observation (unless flag 1, "same observation as before", is set) and the actions, strings as
 ``u32 n`` + UTF-8 (surrogatepass); a generic call (``OP_CALL``) sends the function name, ``u32
-count`` and per item ``u32 n`` + its arguments encoded by ``codec.py``. Replies: ``u8 type, u32
-id, u32 start, u32 count, u8 flags`` then ``count`` items: ``0``/``1`` (bool), ``2 u32 n bytes``
-(str), ``3 u8 kind u32 n bytes`` (failure), ``4 u32 n bytes`` (a codec value). Reply flags: 1 =
-last chunk of this request, 2 = please respawn me (timeout, MemoryError). Long batches are sent
-in chunks as they progress, so a hard kill loses at most the last few milliseconds of results.
+count`` and per item ``u32 n`` + its arguments encoded by ``codec.py``; ``OP_PROPOSE_REPEAT``
+sends the observation (or flag 1) and ``u32 count``: propose ``count`` times for it (a
+proposer's samples at one position cost one copy of the observation, not ``count``).
+Replies: ``u8 type, u32 id, u32 start, u32 count, u8 flags`` then ``count`` items: ``0``/``1``
+(bool), ``2 u32 n bytes`` (str), ``3 u8 kind u32 n bytes`` (failure), ``4 u32 n bytes`` (a codec
+value). Reply flags: 1 = last chunk of this request, 2 = please respawn me (timeout, MemoryError).
+Long batches are sent in chunks as they progress, so a hard kill loses at most the last few
+milliseconds of results.
 
 The SETUP frame (sent before any harness code runs, so harness code cannot forge it) carries one
 line per layer, ``name=1`` or ``name=0:reason``; LOADED carries ``True`` and the comma-separated
@@ -22,7 +25,9 @@ import struct
 
 # ---- protocol, shared with runtime.py -------------------------------------------------------
 
-OP_PROPOSE, OP_EVAL, OP_EVAL_MANY, OP_PROPOSE_MANY, OP_CALL = 1, 2, 3, 4, 5
+OP_PROPOSE, OP_EVAL, OP_EVAL_MANY, OP_PROPOSE_MANY, OP_CALL, OP_PROPOSE_REPEAT = 1, 2, 3, 4, 5, 6
+#: Requests that start with the observation (or carry FLAG_SAME_OBS instead).
+OBS_OPS = frozenset({OP_PROPOSE, OP_EVAL, OP_EVAL_MANY, OP_PROPOSE_REPEAT})
 FLAG_SAME_OBS = 1
 FRAME_SETUP, FRAME_LOADED, FRAME_RESULTS = ord("S"), ord("L"), ord("R")
 TAG_FALSE, TAG_TRUE, TAG_STR, TAG_FAIL, TAG_VALUE = 0, 1, 2, 3, 4

@@ -21,6 +21,7 @@ from autoharness.harness.sandbox import cgroup, host
 from autoharness.harness.sandbox import protocol as proto
 from autoharness.harness.sandbox.budget import TimeBudget
 from autoharness.harness.sandbox.common import (
+    DEFAULT_MAX_ACTION_LEN,
     DEFAULT_MAX_VALUE_BYTES,
     CallFailure,
     HarnessStats,
@@ -28,6 +29,7 @@ from autoharness.harness.sandbox.common import (
     fill,
     function_name,
     harness_constants,
+    limit_actions,
     prepare_call,
     text,
 )
@@ -97,7 +99,8 @@ class SandboxedHarness:
 
     def __init__(self, source: str, *, name: str = "<harness>", timeout: float = 1.0,
                  memory_mb: int | None = 1024, seed: int | None = None,
-                 max_action_len: int = 10_000, check: bool = True, load_timeout: float = 10.0,
+                 max_action_len: int = DEFAULT_MAX_ACTION_LEN, check: bool = True,
+                 load_timeout: float = 10.0,
                  cpu_seconds: int = 3600, disable: Iterable[str] = (),
                  max_value_bytes: int = DEFAULT_MAX_VALUE_BYTES,
                  budget: TimeBudget | None = DEFAULT_BUDGET,
@@ -172,6 +175,10 @@ class SandboxedHarness:
         observations = [text(o) for o in observations]
         if not observations:
             return []
+        first = observations[0]
+        if len(observations) > 1 and all(o is first or o == first for o in observations):
+            return self._call(proto.OP_PROPOSE_REPEAT, first, [proto.LEN.pack(len(observations))],
+                              len(observations), WANT_STR)
         return self._call(proto.OP_PROPOSE_MANY, None, texts(observations, counted=True),
                           len(observations), WANT_STR)
 
@@ -202,7 +209,9 @@ class SandboxedHarness:
         for data in encoded:
             parts.append(proto.LEN.pack(len(data)))
             parts.append(data)
-        return self._call(proto.OP_CALL, None, parts, len(encoded), WANT_VALUE)
+        return limit_actions(self.stats, name,
+                             self._call(proto.OP_CALL, None, parts, len(encoded), WANT_VALUE),
+                             self.max_action_len)
 
     @property
     def protections(self) -> dict[str, bool]:
@@ -389,6 +398,10 @@ class SandboxedHarness:
             9 + max(self.max_value_bytes if want == WANT_VALUE else 0,
                     4 * max(self.max_action_len if want == WANT_STR else 0,
                             proto.MAX_MESSAGE_CHARS)))
+        if want == WANT_VALUE:  # a batch of values: at most 4 values' worth in all, not count's
+            max_reply = min(max_reply, proto.REPLY_HEAD.size + count * (
+                9 + 4 * proto.MAX_MESSAGE_CHARS) + 4 * self.max_value_bytes)
+        received = 0  # reply bytes of this request, over all its chunks (held to max_reply)
         results: list = []
         began = time.monotonic()
         budget_end = (self.meter.deadline(began, count, self.timeout + self.grace)
@@ -406,7 +419,8 @@ class SandboxedHarness:
                     deadline, over_budget = budget_end, True
                 else:
                     over_budget = False
-                data = worker.recv(deadline, max_reply)
+                data = worker.recv(deadline, max(proto.REPLY_HEAD.size, max_reply - received))
+                received += len(data)
                 if len(data) < proto.REPLY_HEAD.size:
                     raise Violation("a short reply")
                 kind, reply_rid, start, n, flags = proto.REPLY_HEAD.unpack_from(data)

@@ -151,8 +151,10 @@ def serve(protocol, channel, propose, evaluate, check_action, check_verdict, run
     unpack_head, head_size, unpack_len = p.REQUEST_HEAD.unpack_from, p.REQUEST_HEAD.size, \
         p.LEN.unpack_from
     encode, frame, fail = p.encode_item, p.frame, p.Fail
-    op_propose, op_eval, op_eval_many, op_propose_many, op_call = (
-        p.OP_PROPOSE, p.OP_EVAL, p.OP_EVAL_MANY, p.OP_PROPOSE_MANY, p.OP_CALL)
+    op_propose, op_eval, op_eval_many, op_propose_many, op_call, op_propose_repeat = (
+        p.OP_PROPOSE, p.OP_EVAL, p.OP_EVAL_MANY, p.OP_PROPOSE_MANY, p.OP_CALL,
+        p.OP_PROPOSE_REPEAT)
+    obs_ops = p.OBS_OPS
     same_obs, results_frame, final, respawn_flag = (p.FLAG_SAME_OBS, p.FRAME_RESULTS,
                                                     p.REPLY_FINAL, p.REPLY_RESPAWN)
     flush_interval = p.FLUSH_INTERVAL
@@ -163,13 +165,16 @@ def serve(protocol, channel, propose, evaluate, check_action, check_verdict, run
             _exit(0)
         op, rid, flags = unpack_head(data, 0)
         pos = head_size
-        if op < op_propose_many and not flags & same_obs:
+        if op in obs_ops and not flags & same_obs:
             last_obs, pos = _text(data, pos, unpack_len)
         if op == op_propose:
             calls = [(propose, (last_obs,), check_action)]
         elif op == op_eval:
             action, pos = _text(data, pos, unpack_len)
             calls = [(evaluate, (last_obs, action), check_verdict)]
+        elif op == op_propose_repeat:
+            count = unpack_len(data, pos)[0]
+            calls = [(propose, (last_obs,), check_action)] * count
         elif op in (op_eval_many, op_propose_many):
             count = unpack_len(data, pos)[0]
             pos += 4
