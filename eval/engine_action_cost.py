@@ -13,9 +13,7 @@ machine and its load (recorded).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
-import io
 import os
 import platform
 import signal
@@ -26,6 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from signal_corpus.report import markdown  # noqa: E402
 
 from autoharness.arena import GameEnv  # noqa: E402
 from autoharness.arena.catalogue import benchmark_ids  # noqa: E402
@@ -51,8 +52,7 @@ def worst_cost(env: GameEnv, length: int, cutoff: float) -> tuple[float, str]:
         began = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, cutoff)
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                env.is_legal(action)
+            env.is_legal(action)  # (GameEnv drops what the engine prints)
         except _CutOff:
             pass
         except Exception:  # an engine that crashes on the flood is a finding of its own
@@ -69,8 +69,7 @@ def measure(games: list[str], lengths: list[int], cutoff: float) -> pd.DataFrame
     signal.signal(signal.SIGALRM, _alarm)
     rows = []
     for game in games:
-        with contextlib.redirect_stdout(io.StringIO()):
-            env = GameEnv(game, seed=0)
+        env = GameEnv(game, seed=0)
         row: dict[str, object] = {"game": game}
         for length in lengths:
             seconds, unit = worst_cost(env, length, cutoff)
@@ -79,13 +78,6 @@ def measure(games: list[str], lengths: list[int], cutoff: float) -> pd.DataFrame
         rows.append(row)
         print(game, *(f"{k}={v}" for k, v in row.items() if k != "game"), flush=True)
     return pd.DataFrame(rows)
-
-
-def _markdown(table: pd.DataFrame) -> str:
-    lines = ["| " + " | ".join(map(str, table.columns)) + " |",
-             "| " + " | ".join("---" for _ in table.columns) + " |"]
-    lines += ["| " + " | ".join(map(str, row)) + " |" for row in table.itertuples(index=False)]
-    return "\n".join(lines)
 
 
 def report(table: pd.DataFrame, lengths: list[int], cutoff: float, load: float) -> str:
@@ -110,11 +102,11 @@ def report(table: pd.DataFrame, lengths: list[int], cutoff: float, load: float) 
         "characters (`DEFAULT_MAX_ACTION_LEN`; longer ones fail as `too_large`). The longest "
         "action any library harness plays is 73 characters (a Tak stack move).",
         "",
-        _markdown(summary),
+        markdown(summary),
         "",
         "The slowest games at the longest length:",
         "",
-        _markdown(slowest),
+        markdown(slowest),
         "",
     ])
 
