@@ -51,16 +51,28 @@ def shape(action: str) -> str:
 
 
 _COMMA = re.compile(r"\s*,\s*")
+_SEPARATORS = re.compile(r"[\s,:;]+")
+_REPEATED = re.compile(r"(\[[^\[\]]*\])(?:\s*\1)+")
 _CLASS = "class "
 
 
 def move_key(action: str) -> str:
     """One spelling per move: "[E2E4]", "e2e4" and "[e2e4][e2e4]" are the same move to the
-    engines (they read the first bracketed token, case-insensitively where it matters), so a
-    proposer need not produce every spelling the probes found legal."""
+    engines (they read the first bracketed token, case-insensitively where it matters), and so
+    are "[bid: 3, 4]" and "[bid 3 4]" (separators are one space), so a proposer need not
+    produce every spelling the probes found legal."""
     match = _BRACKETED.search(action)
     core = (match.group(1) if match else action).lower()
-    return _SPACE.sub(" ", _COMMA.sub(",", core)).strip()
+    return _SEPARATORS.sub(" ", core).strip()
+
+
+def move_text(action: str) -> str:
+    """A move's whole text, for moves the first bracketed token does not tell apart
+    ("[Propose] ABCDE"): from the first bracket on (a rationale before it is no part of the
+    move), brackets dropped, lower case, spacing normalised."""
+    text = _REPEATED.sub(r"\1", action.strip().lower())  # "[up][up]" is "[up]"
+    text = text[max(0, text.find("[")):].replace("[", " ").replace("]", " ")
+    return _SPACE.sub(" ", _COMMA.sub(",", text)).strip()
 
 
 def move_class(key: str) -> str:

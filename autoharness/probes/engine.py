@@ -11,14 +11,17 @@ that the lane had not seen listed before (plus a few others). A sampled share of
 (``ProbePlan.positions`` over the run) gets the full probe: every listed move, the run's
 vocabulary (every action the engine accepted anywhere in the run, in turn, within a budget), k
 more proposals (their legality counts for the proposer and their spread for ``coverage.py``),
-and the stress mix (``candidates.py``). The oracle judges every probed action, except that a move
-the engine lists is taken at its word ("legal") and sent to the oracle only when the verifier
-disagrees, or for a few audited at each fully probed position (``list_errors`` counts listed
-moves the oracle rejected; the lists are exact in every game measured, see tests/probes).
+and the stress mix (``candidates.py``); a share of those (``ProbePlan.retry_share``) is probed
+once more as the engine shows it after rejecting a move there (``after_rejection``). The
+oracle judges every probed action, except that a move the engine lists is taken at its word
+("legal") and sent to the oracle only when the verifier disagrees, or for a few audited at each
+fully probed position (``list_errors`` counts listed moves the oracle rejected; the lists are
+exact in every game measured, see tests/probes).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -32,7 +35,7 @@ from autoharness.arena.profiles import DEFAULT_PROFILE, check_profile
 from autoharness.arena.rollout import SLOW_RESET_GAMES, episode_seed
 from autoharness.harness.stuck import IllegalClassifier
 from autoharness.probes.candidates import stress_mix
-from autoharness.probes.coverage import CoverageTracker, move_class, move_key
+from autoharness.probes.coverage import CoverageTracker, move_class, move_key, move_text
 from autoharness.probes.kinds import (
     FALSE_ACCEPT,
     FALSE_REJECT,
@@ -43,6 +46,7 @@ from autoharness.probes.kinds import (
     SOURCE_DIVERSITY,
     SOURCE_LISTED,
     SOURCE_PROPOSAL,
+    SOURCE_RETRY,
     SOURCE_STRESS,
     SOURCE_VOCABULARY,
     Contradiction,
@@ -96,6 +100,7 @@ class ProbeRun:
                                   vocabulary_budget=plan.vocabulary_total,
                                   diversity_samples=plan.diversity_samples)
         self.rng = random.Random(rng_seed)
+        self.retry_rng = random.Random(rng_seed + 2)  # its own: the other probes' draws stay
         total = max(1, len(self.report.seeds) * steps)
         self.full_probability = min(1.0, plan.positions / total)
         self.vocabulary = Vocabulary(plan.vocabulary_total)
@@ -104,6 +109,8 @@ class ProbeRun:
                                             random.Random(rng_seed + 1),
                                             vocabulary_limit=plan.substitute_vocabulary)
         self._kept: dict[str, int] = {}
+        self.spread_keys: set[str] = set()  # move_keys seen naming moves to different states
+        self.same_kinds: dict[str, str] = {}  # kind of move -> the kind it was seen to be one with
 
     # -- bookkeeping --------------------------------------------------------------------------
     def truth(self, position: _Position, action: str) -> Verdict:
@@ -182,11 +189,14 @@ class ProbeRun:
         self.report.listed_positions += here.listed is not None
         full = self.rng.random() < self.full_probability
         here.outcomes = full and here.listed is None
+        self.report.positions_probed += full
         play = self.judge_proposal(here, proposal)
         samples = self.diversity(here) if full else []
         self.probe(here, lane, proposal, samples, full)
         if full:
             self.check_coverage(here, samples)
+            if self.retry_rng.random() < self.plan.retry_share:
+                self.after_rejection(here, proposal)
         if play is None:
             if not self.plan.continue_after_illegal:
                 lane.finished = True
@@ -232,7 +242,8 @@ class ProbeRun:
         verdict = self.truth(here, proposal)
         if verdict.legal:
             report.legal_proposals += 1
-            self.coverage.note_produced(move_key(proposal))
+            self.coverage.note_produced(move_key(proposal) if here.listed is not None
+                                        else self.move_name(proposal))
             return proposal
         report.illegal_actions += 1
         report.engine_errors += verdict.engine_error is not None
@@ -248,24 +259,25 @@ class ProbeRun:
         k = self.plan.diversity_samples
         if k <= 0:
             return []
-        report = self.report
         answers = self.harness.propose_many([here.observation] * k)
-        samples: list[str] = []
-        for answer in answers:
-            report.proposals += 1
-            report.interactions += 1
-            if not isinstance(answer, str):
-                report.harness_failures += 1
-                self.add(HARNESS_FAILURE, here, None, None, None, str(answer), SOURCE_DIVERSITY)
-                continue
-            samples.append(answer)
-            verdict = Verdict(True) if answer in here.listed_set else self.truth(here, answer)
-            if verdict.legal:
-                report.legal_proposals += 1
-            elif (not decidability.forced_guess(here.env, here.observation)
-                  or decidability.verdict_decided(here.env, here.observation, answer)):
-                self.add(ILLEGAL_PROPOSAL, here, answer, verdict, None, source=SOURCE_DIVERSITY)
-        return samples
+        return [a for a in answers if self.judge_sample(here, a, SOURCE_DIVERSITY)]
+
+    def judge_sample(self, here: _Position, answer: Any, source: str) -> bool:
+        """Count one proposal that is not a lane's move; False where the call failed."""
+        report = self.report
+        report.proposals += 1
+        report.interactions += 1
+        if not isinstance(answer, str):
+            report.harness_failures += 1
+            self.add(HARNESS_FAILURE, here, None, None, None, str(answer), source)
+            return False
+        verdict = Verdict(True) if answer in here.listed_set else self.truth(here, answer)
+        if verdict.legal:
+            report.legal_proposals += 1
+        elif (not decidability.forced_guess(here.env, here.observation)
+              or decidability.verdict_decided(here.env, here.observation, answer)):
+            self.add(ILLEGAL_PROPOSAL, here, answer, verdict, None, source=source)
+        return True
 
     def check_coverage(self, here: _Position, samples: list[str]) -> None:
         """The spread test, on moves (``move_key``): the legal ones the engine lists, or else
@@ -279,7 +291,8 @@ class ProbeRun:
             known, legal_samples = self.unlisted_moves(here, samples)
         spelled: dict[str, str] = {}  # move -> its shortest legal spelling here
         for action in sorted([*here.known_legal(), *(here.listed or [])], key=len, reverse=True):
-            spelled[move_key(action)] = action
+            spelled[move_key(action) if here.listed is not None
+                    else self.move_name(action)] = action
         for finding in self.coverage.observe(known, legal_samples, here.listed is not None):
             self.report.narrow_proposer += 1
             self.add(NARROW_PROPOSER, here, spelled.get(finding.action, finding.action),
@@ -287,32 +300,65 @@ class ProbeRun:
                      tuple(spelled.get(a, a) for a in finding.missing), tuple(samples),
                      pattern=finding.unit)
 
-    @staticmethod
-    def unlisted_moves(here: _Position, samples: list[str]) -> tuple[list[str], list[str]]:
+    def move_name(self, action: str) -> str:
+        """A move's name where the engine lists none: its ``move_key``, or its whole text
+        (``move_text``) once that key was seen naming moves that reach different states: the
+        first bracketed token need not be the move ("[Propose] ABCDE", Tak's
+        "[place () {(2,3): [F0]}]")."""
+        key = move_key(action)
+        name = move_text(action) if key in self.spread_keys else key
+        kind = move_class(name)
+        root = self.kind_of(kind)
+        return name if root == kind else root + name[len(kind):]
+
+    def kind_of(self, kind: str) -> str:
+        """The kind of move ``kind`` was found to be one with (``same_kinds``), else itself."""
+        while (root := self.same_kinds.get(kind, kind)) != kind:
+            kind = root
+        return kind
+
+    def unlisted_moves(self, here: _Position, samples: list[str]) -> tuple[list[str], list[str]]:
         """Where the engine lists no moves: (the moves other probes found legal here, the
         samples' moves), both as one name per *move*. The engine tells which spellings are one
         move (they lead to the same state: "[w]" and "[up]") and which legal actions are no
         move to ask of a proposer: one that changes nothing ("[A A]" in Tower of Hanoi) or ends
         the game with the mover beaten (walking into a wall)."""
         before = here.env.state_key()
-        name: dict[str, str] = {}  # state reached -> the move's name (its least move_key)
+        # A key covers different moves where two of its texts reach different states. (One text
+        # reaching two states is no sign: Surround keeps the raw text of a pending move.)
+        reached: dict[str, dict[str, set[str]]] = {}  # move_key -> move_text -> states
         for action, verdict in here.verdicts.items():
             if verdict.legal and verdict.after is not None:
-                key = move_key(action)
-                name[verdict.after] = min(name.get(verdict.after, key), key)
-
-        # Where two kinds of move reach one state ("[raise 5]" is "[bet 5]" before any bet),
-        # they are one kind here: the proposer need not produce both.
-        same: dict[str, str] = {}
-        by_state: dict[str, set[str]] = {}
+                texts = reached.setdefault(move_key(action), {})
+                texts.setdefault(move_text(action), set()).add(verdict.after)
+        for key, texts in reached.items():
+            if key not in self.spread_keys and any(
+                    not (a & b) for a, b in itertools.combinations(texts.values(), 2)):
+                self.spread_keys.add(key)
+        # Where two kinds of move reach one state ("[w]" is "[up]"; "[raise 5]" is "[bet 5]"
+        # before any bet), they are one kind here: the proposer need not produce both. Where
+        # they do so with the same arguments (" 5"), they are synonyms for the rest of the run
+        # (two moves without arguments may meet by chance: Surround's walls end the game).
+        by_state: dict[str, dict[str, str]] = {}  # state -> kind -> the arguments after it
         for action, verdict in here.verdicts.items():
             if verdict.legal and verdict.after not in (None, before) and not verdict.loses:
-                by_state.setdefault(verdict.after, set()).add(move_class(move_key(action)))
-        for kinds in by_state.values():  # {"raise", "bet"}, {"w", "up"}: one kind of move here
+                move = self.move_name(action)
+                kind = move_class(move)
+                by_state.setdefault(verdict.after, {})[kind] = move[len(kind):]
+        same: dict[str, str] = {}
+        for kinds in by_state.values():
             if len(kinds) > 1:
                 root = min(same.get(k, k) for k in kinds)
                 for kind in kinds:
                     same[kind] = root
+                for (one, rest), (other, also) in itertools.combinations(kinds.items(), 2):
+                    if rest.strip() and rest == also:
+                        self.same_kinds[max(one, other)] = min(one, other)
+        name: dict[str, str] = {}  # state reached -> the move's name (its least spelling)
+        for action, verdict in here.verdicts.items():
+            if verdict.legal and verdict.after is not None:
+                key = self.move_name(action)
+                name[verdict.after] = min(name.get(verdict.after, key), key)
         if same:
             for after, move in name.items():
                 kind = move_class(move)
@@ -322,7 +368,7 @@ class ProbeRun:
         def move_of(action: str) -> str | None:
             verdict = here.verdicts.get(action)
             if verdict is None or verdict.after is None:  # no outcome known: the spelling
-                return move_key(action) if verdict is None or verdict.legal else None
+                return self.move_name(action) if verdict is None or verdict.legal else None
             if not verdict.legal or verdict.after == before or verdict.loses:
                 return None
             return name[verdict.after]
@@ -412,6 +458,34 @@ class ProbeRun:
         else:
             report.false_rejects += 1
             self.add(FALSE_REJECT, here, action, truth, False, source=source)
+
+    # -- after a rejected move --------------------------------------------------------------------
+    def after_rejection(self, here: _Position, proposal: Any) -> None:
+        """Probe the position the engine shows a player whose move it rejected: the same
+        board, the rejection notice in the text, the same player asked again. An agent's
+        illegal move (or a verifier's false accept) leads there in play; the lanes never do,
+        since they go on with legal moves. One proposal and a few verdicts: the rejected move,
+        the proposal, and legal moves known here."""
+        rejected = sorted(a for a, v in here.verdicts.items()
+                          if not v.legal and v.engine_error is None)
+        if not rejected:
+            return
+        move = proposal if proposal in rejected else self.retry_rng.choice(rejected)
+        twin = here.env.clone()
+        if twin.step(move).legal or twin.done or twin.current_player != here.player:
+            return  # the engine ends the game or passes the turn on a rejected move
+        self.report.retry_positions += 1
+        there = _Position(twin, twin.observation(), here.player, here.seed, here.step,
+                          listed_moves(twin))
+        [answer] = self.harness.propose_many([there.observation])
+        self.judge_sample(there, answer, SOURCE_RETRY)
+        known = here.known_legal() or list(here.listed or ())
+        actions = list(dict.fromkeys(
+            [move, *([answer] if isinstance(answer, str) else []),
+             *self.retry_rng.sample(known, min(len(known), 2))]))
+        for action, said in zip(actions, self.harness.evaluate_many(there.observation, actions),
+                                strict=True):
+            self.judge_verdict(there, action, SOURCE_RETRY, said, self.truth(there, action))
 
     # -- going on after an illegal proposal -----------------------------------------------------
     def substitute(self, here: _Position, proposal: Any) -> str | None:

@@ -18,7 +18,9 @@ SOURCE_LISTED = "listed"  # the engine's own move list (oracle-side, never shown
 SOURCE_VOCABULARY = "vocabulary"  # an action the engine accepted elsewhere in the run
 SOURCE_DIVERSITY = "diversity"  # one of the k extra proposals sampled at the position
 SOURCE_STRESS = "stress"  # near misses of the proposal, tokens quoted in the text, malformed
-SOURCES = (SOURCE_PROPOSAL, SOURCE_LISTED, SOURCE_VOCABULARY, SOURCE_DIVERSITY, SOURCE_STRESS)
+SOURCE_RETRY = "retry"  # asked again after the engine rejected a move (its notice in the text)
+SOURCES = (SOURCE_PROPOSAL, SOURCE_LISTED, SOURCE_VOCABULARY, SOURCE_DIVERSITY, SOURCE_STRESS,
+           SOURCE_RETRY)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class ProbePlan:
     vocabulary_per_position: int = 16
     vocabulary_budget: int | None = None  # vocabulary probes in all; None: positions × per
     diversity_samples: int = 16  # k: extra proposals at a fully probed position
+    retry_share: float = 0.25  # fully probed positions also probed after a rejected move there
     new_listed: int = 12  # at every position: newly listed moves probed, at most
     other_listed: int = 2  # ... and this many other listed moves
     continue_after_illegal: bool = True  # False: a lane ends at its first illegal proposal

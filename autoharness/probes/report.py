@@ -42,6 +42,7 @@ class ProbeReport:
     substitutions: int = 0  # lane steps played with a known legal action instead of the proposal
     lanes_stuck: int = 0  # lanes that ended because no legal action was known
     positions_probed: int = 0  # positions given the full probe (lists, vocabulary, diversity)
+    retry_positions: int = 0  # ... of them also probed after a rejected move (SOURCE_RETRY)
     listed_positions: int = 0  # positions where the engine listed its moves
     list_errors: int = 0  # listed moves the oracle rejected (templates such as "[bet X]")
     vocabulary_size: int = 0
@@ -106,6 +107,7 @@ class ProbeReport:
             "verifier_agreement": score.verifier_agreement, "h": score.h,
             "proposals": self.proposals, "substitutions": self.substitutions,
             "lanes_stuck": self.lanes_stuck, "positions_probed": self.positions_probed,
+            "retry_positions": self.retry_positions,
             "listed_positions": self.listed_positions, "list_errors": self.list_errors,
             "probes_by_source": dict(self.probes_by_source),
             "vocabulary_size": self.vocabulary_size,

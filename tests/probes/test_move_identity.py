@@ -42,14 +42,19 @@ def test_poker_raise_before_any_bet_reaches_the_state_of_the_same_bet() -> None:
     pytest.skip("no position with both a bet and a raise of 7 legal in 20 steps")
 
 
-@pytest.mark.parametrize("family,game", [("poker", "Poker-v0"), ("towerofhanoi",
-                                                                 "TowerOfHanoi-v0"),
-                                         ("surround", "Surround-v0")])
-def test_library_proposers_are_not_flagged_narrow_on_other_seeds(family: str,
-                                                                  game: str) -> None:
+# Seeds 100-109: Poker's library says "[bet N]" where a raise is legal, never "[raise N]";
+# "bet" and "raise" are one kind once seen reaching one state anywhere in the run (a position
+# where no such pair was probed had flagged "missed: class raise").
+@pytest.mark.parametrize("family,game,seeds", [
+    ("poker", "Poker-v0", SEEDS), ("poker", "Poker-v0", range(100, 110)),
+    ("towerofhanoi", "TowerOfHanoi-v0", SEEDS), ("surround", "Surround-v0", SEEDS),
+    ("liarsdice", "LiarsDice-v0", SEEDS), ("liarsdice", "LiarsDice-v0", range(100, 110)),
+    ("tak", "Tak-v0", SEEDS)])
+def test_library_proposers_are_not_flagged_narrow_on_other_seeds(family: str, game: str,
+                                                                  seeds: range) -> None:
     source = (HARNESSES / f"{family}.py").read_text()
     with InProcessHarness(source, name=f"{family}.py", seed=0) as harness:
-        report = run_probes(game, harness, SEEDS, 1000,
+        report = run_probes(game, harness, seeds, 1000,
                             plan=ProbePlan(positions=1000, max_interactions=30_000))
     assert report.narrow_proposer == 0, [c.failure for c in report.contradictions
                                          if c.kind == NARROW_PROPOSER]
@@ -88,3 +93,25 @@ def test_a_narrow_hanoi_proposer_is_still_caught(edit: str, unit: str) -> None:
                             plan=ProbePlan(positions=1000, max_interactions=30_000))
     patterns = [c.pattern or "" for c in report.contradictions if c.kind == NARROW_PROPOSER]
     assert any(unit in p for p in patterns), patterns
+
+
+def test_a_surround_proposer_always_taking_the_first_safe_direction_is_caught() -> None:
+    """The corpus's surround:first_choice, within run A's budget: synonyms of a direction
+    ("[w]", "[up]", "[UP]") are one move, the four directions are not."""
+    library = (HARNESSES / "surround.py").read_text()
+    first = "(_safe_directions(obs) or list(_MOVES))[0]"
+    source = library.replace("random.choice(_safe_directions(obs) or list(_MOVES))", first)
+    assert first in source
+    with InProcessHarness(source, name="first.py", seed=0) as harness:
+        report = run_probes("Surround-v0", harness, range(10), 100,
+                            plan=ProbePlan(positions=200, max_interactions=10_000))
+    assert report.narrow_proposer, report.contradiction_counts
+
+
+def test_separators_do_not_make_another_move() -> None:
+    from autoharness.probes.coverage import move_class, move_key
+
+    spellings = ["[Bid: 12, 6]", "[bid 12 6]", "[bid 12,6]", "[BID:12,6]"]
+    assert len({move_key(a) for a in spellings}) == 1
+    assert move_class(move_key("[Bid: 12, 6]")) == "bid"
+    assert move_key("[bid 1 26]") != move_key("[bid 12 6]")
