@@ -41,7 +41,6 @@ def eval_action(obs: str, action: str) -> bool:
 '''
 
 ONE_PACKAGE = '''
-import random as _random
 _library_propose = propose_action
 
 def propose_action(obs: str) -> str:
