@@ -242,8 +242,7 @@ class ProbeRun:
         verdict = self.truth(here, proposal)
         if verdict.legal:
             report.legal_proposals += 1
-            self.coverage.note_produced(move_key(proposal) if here.listed is not None
-                                        else self.move_name(proposal))
+            self.coverage.note_produced(self.name_at(here, proposal))
             return proposal
         report.illegal_actions += 1
         report.engine_errors += verdict.engine_error is not None
@@ -291,14 +290,18 @@ class ProbeRun:
             known, legal_samples = self.unlisted_moves(here, samples)
         spelled: dict[str, str] = {}  # move -> its shortest legal spelling here
         for action in sorted([*here.known_legal(), *(here.listed or [])], key=len, reverse=True):
-            spelled[move_key(action) if here.listed is not None
-                    else self.move_name(action)] = action
+            spelled[self.name_at(here, action)] = action
         for finding in self.coverage.observe(known, legal_samples, here.listed is not None):
             self.report.narrow_proposer += 1
             self.add(NARROW_PROPOSER, here, spelled.get(finding.action, finding.action),
                      Verdict(True), None, finding.why, SOURCE_DIVERSITY,
                      tuple(spelled.get(a, a) for a in finding.missing), tuple(samples),
                      pattern=finding.unit)
+
+    def name_at(self, here: _Position, action: str) -> str:
+        """A move's name at ``here``: its ``move_key`` where the engine lists the moves (the
+        list names them), else ``move_name``."""
+        return move_key(action) if here.listed is not None else self.move_name(action)
 
     def move_name(self, action: str) -> str:
         """A move's name where the engine lists none: its ``move_key``, or its whole text

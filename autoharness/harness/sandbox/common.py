@@ -22,6 +22,7 @@ DEFAULT_MAX_ACTION_LEN = 1000
 #: of actions: both are held to ``max_action_len`` by the host, after decoding.
 ACTION_FUNCTIONS = frozenset({"propose_action", "choose_action"})
 ACTION_LIST_FUNCTIONS = frozenset({"legal_actions"})
+_ACTION_RESULTS = ACTION_FUNCTIONS | ACTION_LIST_FUNCTIONS
 #: The module constant both runtimes define in the harness's globals before its code runs: the
 #: engine profile (``arena/profiles.py``: "stock" or "fixed") that will judge its actions. It is
 #: known before the game starts and never read from an observation, so a harness can mirror the
@@ -92,26 +93,25 @@ def deliver(stats: HarnessStats, results: list) -> list:
     return results
 
 
+def _longest_action(name: str, value: object) -> int:
+    """The length of the longest action the engine would parse in ``name``'s result."""
+    if name in ACTION_FUNCTIONS:
+        return len(value) if isinstance(value, str) else 0
+    if isinstance(value, list | tuple):
+        return max((len(item) for item in value if isinstance(item, str)), default=0)
+    return 0
+
+
 def limit_actions(stats: HarnessStats, name: str, results: list, max_len: int) -> list:
     """Host-side: a result of ``name`` that the engine would parse as an action, longer than
     ``max_len`` characters, becomes a ``too_large`` failure (whatever the worker checked)."""
-    if name in ACTION_FUNCTIONS:
-        def too_long(value: object) -> int | None:
-            return len(value) if isinstance(value, str) and len(value) > max_len else None
-    elif name in ACTION_LIST_FUNCTIONS:
-        def too_long(value: object) -> int | None:
-            if not isinstance(value, list | tuple):
-                return None
-            lengths = [len(item) for item in value if isinstance(item, str)]
-            worst = max(lengths, default=0)
-            return worst if worst > max_len else None
-    else:
+    if name not in _ACTION_RESULTS:
         return results
     for index, result in enumerate(results):
         if isinstance(result, CallFailure):
             continue
-        length = too_long(result)
-        if length is not None:
+        length = _longest_action(name, result)
+        if length > max_len:
             stats.failures["too_large"] += 1
             results[index] = CallFailure(
                 "too_large", f"{name} returned an action of {length} characters; the limit "
