@@ -23,7 +23,7 @@ import io
 import itertools
 import pickle
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,9 +215,12 @@ class GameEnv:
         return StepResult(player, reason is None and error is None, _reason(reason, error),
                           self.done, error)
 
-    def is_legal(self, action: str, outcome: bool = False) -> Verdict:
+    def is_legal(self, action: str, outcome: bool = False,
+                 replies: Sequence[str] = ()) -> Verdict:
         """Would the engine accept ``action`` from the current player now? Changes nothing.
-        With ``outcome``, a legal verdict also says where the action leads (``Verdict.after``)."""
+        With ``outcome``, a legal verdict also says where the action leads (``Verdict.after``);
+        where the engine holds the move until the others have moved (Surround, Snake),
+        ``replies`` are their answers tried to finish the round (``_round_outcome``)."""
         if self.done:
             return Verdict(False, "the game is over")
         rng = random.getstate()
@@ -230,9 +233,42 @@ class GameEnv:
             legal = reason is None and error is None
             if not (outcome and legal):
                 return Verdict(legal, _reason(reason, error), error)
+            if not done and replies and _holds_move(raw, player):
+                after, loses = self._round_outcome(twin, player, replies)
+                if after is not None:
+                    return Verdict(True, after=after, loses=loses)
             return Verdict(True, after=state_key(raw), loses=done and _not_best(raw, player))
         finally:
             random.setstate(rng)
+
+    def _round_outcome(self, twin: Any, player: int, replies: Sequence[str]
+                       ) -> tuple[str | None, bool]:
+        """Where the engine holds a move until the others have moved: (the state once the round
+        is over, under the first answer the others accept; whether the move loses). The
+        answers tried are each of ``replies``, from every player still to move. A move loses
+        if the round ends the game under every accepted answer, with the mover beaten under one
+        of them: a snake turning into a wall dies whatever the other snake does. (The held text
+        is no part of the move: "[w]" and "[up]" lead to one state once the round is over.)"""
+        after: str | None = None
+        beaten, ends = False, True
+        for reply in replies:
+            trial = _duplicate(twin)
+            raw = _innermost(trial)
+            done = accepted = False
+            while not done and raw.state.current_player_id != player:
+                mover = raw.state.current_player_id
+                reason, done, error = _apply(trial, raw, self.format_action(reply), mover,
+                                             self._death_key)
+                accepted = reason is None and error is None
+                if not accepted:
+                    break
+            if not accepted:
+                continue  # an answer the engine rejects says nothing of the move
+            if after is None:
+                after = state_key(raw)
+            ends = ends and done
+            beaten = beaten or (done and _not_best(raw, player))
+        return after, after is not None and ends and beaten
 
     def state_key(self) -> str:
         """A key of the game state now (``state_key``), taken on a trial copy as ``is_legal``'s
@@ -359,6 +395,19 @@ def state_key(raw_env: Any) -> str:
     except Exception:  # an unpicklable engine: every state its own
         return f"unkeyed-{next(_UNKEYED)}"
     return digest.hexdigest()
+
+
+def _holds_move(raw_env: Any, player: int) -> bool:
+    """Does the engine hold ``player``'s move until the others have moved?"""
+    pending = getattr(raw_env, "pending_actions", None)
+    return isinstance(pending, dict) and pending.get(player) is not None
+
+
+def _duplicate(engine: Any) -> Any:
+    try:
+        return pickle.loads(pickle.dumps(engine, pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        return copy.deepcopy(engine)
 
 
 def _not_best(raw_env: Any, player: int) -> bool:

@@ -18,10 +18,12 @@ false-alarm probability below ``alpha`` per run for such a proposer:
   whichever is smaller, so a proposer that picks a kind of move first and then its argument is not
   flagged for the arguments it rarely picks. Over the positions, the expected number of hits is
   c = sum(1 - (1 - p)^k); zero hits has probability <= e^-c, and a is flagged when that is below
-  alpha / M (M: the legal actions tested so far). The same test runs on classes of moves
-  (``move_class``: the first word of the move, a pile, a verb, a from-square) with
-  p = min(|C|/n, 1/m) per sample (uniform over moves, or over the m classes), so a proposer
-  that never takes from pile 1 is caught though every single move on pile 1 is rare.
+  alpha / M (M: the legal actions tested so far). The same test runs on kinds of moves, two
+  groupings: classes (``move_class``: the first word of the move, a pile, a verb, a
+  from-square) and forms (``move_form``: the move with its numbers blanked, "c#" of "c5",
+  "d# b#" of "d3 b4"), with p = min(|C|/n, 1/m) per sample (uniform over moves, or over the m
+  kinds of the grouping), so a proposer that never takes from pile 1, or never fires at column
+  c, is caught though every single move of the kind is rare.
 * **misses what it should not, here** (the same units, position by position): a proposer that
   plays pile 1 only once pile 0 is empty produces every class somewhere, yet misses pile 1 at
   every position where pile 0 is not empty. A covering proposer may lean (a Blackjack player
@@ -30,8 +32,12 @@ false-alarm probability below ``alpha`` per run for such a proposer:
   bound (independent samples at different positions), below alpha / (units tested).
 
 The bounds are exact where the engine lists the legal moves. Elsewhere the legal set is what the
-probes found, taken as whole when it holds every move (or class) the samples produced: a
-heuristic, checked on every library harness (none is flagged, tests/probes).
+probes found, taken as whole when it holds every move (or kind) the samples produced: a
+heuristic, checked on every library harness (none is flagged on four seed sets:
+``eval/signal_corpus/library_narrow.py``; tests/probes). Where a form's legal moves have no end
+the game tells (``open_forms``: a LiarsDice bid of more dice than are in play), its moves past
+the proposer's own range at a position are tested as kinds only: no proposer covers an endless
+set one move at a time, but it must not skip moves inside the range it plays.
 """
 
 from __future__ import annotations
@@ -80,6 +86,50 @@ def move_class(key: str) -> str:
     in "a5 b5"): a proposer that never plays a whole class is narrow even where each single
     move is rare."""
     return re.split(r"[ ,]", key, maxsplit=1)[0]
+
+
+def open_forms(moves: list[str], observation: str) -> set[str]:
+    """The forms (``move_form``) of which a legal move here has a number larger than any the
+    observation shows: their legal moves have no end the game tells (LiarsDice takes a bid of
+    more dice than are in play), so no proposer covers them one by one, and the probe engine
+    tests them as kinds and forms only, for the rest of the run. Where the game bounds its
+    numbers it shows the bound ("between 1 and 20"), and every move stays a unit; in an open
+    form, the moves within the proposer's own range stay units too (``beyond_samples``)."""
+    shown = max(map(int, _DIGITS.findall(observation)), default=-1)
+    return {move_form(m) for m in moves if _largest(m) > shown}
+
+
+def _largest(move: str) -> int:
+    return max(map(int, _DIGITS.findall(move)), default=-1)
+
+
+def beyond_samples(known: list[str], samples: list[str], forms: set[str]) -> frozenset[str]:
+    """The known moves of open ``forms`` (``open_forms``) that lie beyond every sample of their
+    form: past the largest number the proposer played in it here. A proposer may keep to a
+    range where the moves have no end (bid no more dice than are in play), but not skip moves
+    inside it (never the least raise)."""
+    reach: dict[str, int] = {}
+    for move in samples:
+        form = move_form(move)
+        reach[form] = max(reach.get(form, -1), _largest(move))
+    return frozenset(m for m in known if (form := move_form(m)) in forms
+                     and _largest(m) > reach.get(form, -1))
+
+
+def move_form(key: str) -> str:
+    """A move's form, its numbers blanked ("c#" of "c5", "d# b#" of "d3 b4"): a proposer that
+    never fires at column c, or never moves from file d to file b, is narrow too, though no
+    first word tells those moves apart."""
+    return _DIGITS.sub("#", key)
+
+
+_FORM = "form "
+# Ways of grouping moves into kinds, each tested as a unit: a unit's name is prefix + group.
+GROUPINGS = ((_CLASS, move_class), (_FORM, move_form))
+
+
+def _grouping(unit: str):
+    return next((g for g in GROUPINGS if unit.startswith(g[0])), None)
 
 
 @dataclass(frozen=True)
@@ -134,25 +184,28 @@ class CoverageTracker:
 
     def _produced(self, action: str) -> None:
         self.hits[action] += 1
-        self.hits[_CLASS + move_class(action)] += 1
+        for prefix, group in GROUPINGS:
+            self.hits[prefix + group(action)] += 1
 
     def note_produced(self, action: str) -> None:
         """A proposal played in a lane (``move_key`` spelling): produced, though not part of a
         k-sample."""
         self._produced(action)
 
-    def observe(self, known: list[str], samples: list[str], exact: bool) -> list[NarrowFinding]:
+    def observe(self, known: list[str], samples: list[str], exact: bool,
+                open_ended: frozenset[str] = frozenset()) -> list[NarrowFinding]:
         """One position: ``known`` the legal moves known here from other sources than these
         samples (``move_key`` spellings; the full set when ``exact``: the engine listed them),
         ``samples`` the proposer's legal answers here (same spelling). The never-produced test
         runs on moves where the set is exact or holds every sample (then it is likely whole),
         and on classes of moves (``move_class``) where the known classes hold every sample's.
+        Moves in ``open_ended`` (``beyond_samples``) are tested only as part of their kinds.
         Returns what is newly found narrow."""
         k = len(samples)
         produced = set(samples)
         moves_whole = exact or produced <= set(known)
-        classes_whole = exact or {move_class(a) for a in produced} <= {move_class(a)
-                                                                       for a in known}
+        whole = {prefix: exact or {group(a) for a in produced} <= {group(a) for a in known}
+                 for prefix, group in GROUPINGS}
         known = list(dict.fromkeys([*known, *samples]))
         if k < self.min_samples or len(known) < 2:
             return []
@@ -176,12 +229,16 @@ class CoverageTracker:
                 "stuck"))
         units: dict[str, list[str]] = {}  # unit -> its known members here
         if moves_whole:
-            units.update((a, [a]) for a in known)
-        classes: dict[str, list[str]] = {}
-        for action in known:
-            classes.setdefault(move_class(action), []).append(action)
-        if classes_whole and 1 < len(classes) < len(known):
-            units.update((_CLASS + c, members) for c, members in classes.items())
+            units.update((a, [a]) for a in known if a not in open_ended)
+        partitions: set[frozenset[tuple[str, ...]]] = set()  # a grouping already tested
+        for prefix, group in GROUPINGS:
+            kinds: dict[str, list[str]] = {}
+            for action in known:
+                kinds.setdefault(group(action), []).append(action)
+            partition = frozenset(tuple(members) for members in kinds.values())
+            if whole[prefix] and 1 < len(kinds) < len(known) and partition not in partitions:
+                partitions.add(partition)
+                units.update((prefix + kind, members) for kind, members in kinds.items())
         if units:
             findings += self._never_produced(known, units, k)
             findings += self._missed_here(known, units, produced, k)
@@ -190,8 +247,9 @@ class CoverageTracker:
     def _chance(self, unit: str, members: list[str], known: list[str], units) -> float:
         """The per-sample chance a covering proposer gives ``unit`` here, at least."""
         n = len(known)
-        if unit.startswith(_CLASS):  # uniform over moves, or over classes: the smaller
-            return min(len(members) / n, 1 / sum(u.startswith(_CLASS) for u in units))
+        grouping = _grouping(unit)
+        if grouping is not None:  # uniform over moves, or over its kinds: the smaller
+            return min(len(members) / n, 1 / sum(u.startswith(grouping[0]) for u in units))
         shapes = Counter(shape(a) for a in known)  # uniform over moves, or over forms
         return min(1 / n, 1 / (len(shapes) * shapes[shape(unit)]))
 
@@ -201,12 +259,14 @@ class CoverageTracker:
         what a covering proposer allows: it gives each unit at least FLOOR per sample (or half
         the uniform chance, when that is smaller), so it misses with probability <= q; a
         Chernoff bound on the count must fall below alpha / (units tested)."""
-        produced_units = set(produced) | {_CLASS + move_class(a) for a in produced}
-        classes = sum(u.startswith(_CLASS) for u in units)
+        produced_units = set(produced) | {prefix + group(a) for a in produced
+                                          for prefix, group in GROUPINGS}
+        kinds = Counter(g[0] for u in units if (g := _grouping(u)) is not None)
         fresh: list[str] = []
         for unit, members in units.items():
-            if unit.startswith(_CLASS):
-                p = min(FLOOR, len(members) / (2 * len(known)), 1 / (2 * classes))
+            grouping = _grouping(unit)
+            if grouping is not None:
+                p = min(FLOOR, len(members) / (2 * len(known)), 1 / (2 * kinds[grouping[0]]))
             else:
                 p = min(FLOOR, 1 / (2 * len(known)))
             self.miss_expected[unit] = self.miss_expected.get(unit, 0.0) + (1 - p) ** k
@@ -221,16 +281,15 @@ class CoverageTracker:
         self.missed_flagged.update(fresh)
         unit = fresh[0]
         first = units[unit][0]
-        what = f"moves of the kind {unit[len(_CLASS):]!r}" if unit.startswith(_CLASS) else first
         return [NarrowFinding(
             first, tuple(dict.fromkeys(a for u in fresh for a in units[u]))[:12], (),
-            f"its samples missed legal {what} at {self.misses[unit]} positions; a covering "
-            f"proposer would have missed it at {self.miss_expected[unit]:.1f} of them",
+            f"its samples missed legal {_what(unit, first)} at {self.misses[unit]} positions; "
+            f"a covering proposer would have missed it at {self.miss_expected[unit]:.1f} of "
+            "them",
             f"missed: {unit}")]
 
     def _never_produced(self, known: list[str], units: dict[str, list[str]],
                         k: int) -> list[NarrowFinding]:
-        classes = {u for u in units if u.startswith(_CLASS)}
         for unit, members in units.items():
             p = self._chance(unit, members, known, units)
             self.chances[unit] = self.chances.get(unit, 0.0) + 1 - (1 - p) ** k
@@ -241,11 +300,21 @@ class CoverageTracker:
             return []
         self.flagged.update(fresh)
         unit = fresh[0]
-        never = [a for a in known if not self.hits[a] or not self.hits[_CLASS + move_class(a)]]
+        never = [a for a in known if not self.hits[a]
+                 or any(not self.hits[prefix + group(a)] for prefix, group in GROUPINGS)]
         first = units[unit][0]
-        what = f"moves of the kind {unit[len(_CLASS):]!r}" if unit in classes else first
+        grouped = _grouping(unit) is not None
         return [NarrowFinding(
             first, tuple(dict.fromkeys([first, *never]))[:12], (),
-            f"{what} legal at positions where a covering proposer would have produced "
-            f"{'one' if unit in classes else 'it'} {self.chances[unit]:.1f} times; it never did",
+            f"{_what(unit, first)} legal at positions where a covering proposer would have "
+            f"produced {'one' if grouped else 'it'} {self.chances[unit]:.1f} times; it never did",
             f"never: {unit}")]
+
+
+def _what(unit: str, first: str) -> str:
+    """How a finding names its unit: the move, or the kind of moves."""
+    if unit.startswith(_CLASS):
+        return f"moves of the kind {unit[len(_CLASS):]!r}"
+    if unit.startswith(_FORM):
+        return f"moves of the form {unit[len(_FORM):]!r}"
+    return first

@@ -35,7 +35,14 @@ from autoharness.arena.profiles import DEFAULT_PROFILE, check_profile
 from autoharness.arena.rollout import SLOW_RESET_GAMES, episode_seed
 from autoharness.harness.stuck import IllegalClassifier
 from autoharness.probes.candidates import stress_mix
-from autoharness.probes.coverage import CoverageTracker, move_class, move_key, move_text
+from autoharness.probes.coverage import (
+    CoverageTracker,
+    beyond_samples,
+    move_class,
+    move_key,
+    move_text,
+    open_forms,
+)
 from autoharness.probes.kinds import (
     FALSE_ACCEPT,
     FALSE_REJECT,
@@ -79,6 +86,8 @@ class _Position:
     listed: list[str] | None
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     outcomes: bool = False  # verdicts say where legal actions lead (coverage, unlisted moves)
+    replies: list[str] | None = None  # the others' answers to a held move (GameEnv.is_legal)
+    independent: set[str] = field(default_factory=set)  # probed here whatever the samples were
 
     @property
     def listed_set(self) -> frozenset[str]:
@@ -101,6 +110,7 @@ class ProbeRun:
                                   diversity_samples=plan.diversity_samples)
         self.rng = random.Random(rng_seed)
         self.retry_rng = random.Random(rng_seed + 2)  # its own: the other probes' draws stay
+        self.stress_rng = random.Random(rng_seed + 3)  # so too the stress mix's
         total = max(1, len(self.report.seeds) * steps)
         self.full_probability = min(1.0, plan.positions / total)
         self.vocabulary = Vocabulary(plan.vocabulary_total)
@@ -111,12 +121,16 @@ class ProbeRun:
         self._kept: dict[str, int] = {}
         self.spread_keys: set[str] = set()  # move_keys seen naming moves to different states
         self.same_kinds: dict[str, str] = {}  # kind of move -> the kind it was seen to be one with
+        self.open_forms: set[str] = set()  # forms seen with no end the game tells (coverage)
 
     # -- bookkeeping --------------------------------------------------------------------------
     def truth(self, position: _Position, action: str) -> Verdict:
         verdict = position.verdicts.get(action)
         if verdict is None:
-            verdict = position.env.is_legal(action, outcome=position.outcomes)
+            if position.outcomes and position.replies is None:
+                position.replies = self.replies()
+            verdict = position.env.is_legal(action, outcome=position.outcomes,
+                                            replies=position.replies or ())
             self.report.oracle_checks += 1
             position.verdicts[action] = verdict
             if verdict.legal:
@@ -143,6 +157,16 @@ class ProbeRun:
             return
         self._kept[kind] = self._kept.get(kind, 0) + 1
         report.contradictions.append(item)
+
+    def replies(self, count: int = 8) -> list[str]:
+        """Answers to try for the others where the engine holds a move until they have moved:
+        the first vocabulary words that are different moves."""
+        found: dict[str, str] = {}
+        for word in self.vocabulary.words:
+            found.setdefault(move_key(word), word)
+            if len(found) == count:
+                break
+        return list(found.values())
 
     # -- lanes --------------------------------------------------------------------------------
     def new_episode(self, lane: _Lane) -> None:
@@ -291,7 +315,12 @@ class ProbeRun:
         spelled: dict[str, str] = {}  # move -> its shortest legal spelling here
         for action in sorted([*here.known_legal(), *(here.listed or [])], key=len, reverse=True):
             spelled[self.name_at(here, action)] = action
-        for finding in self.coverage.observe(known, legal_samples, here.listed is not None):
+        exact = here.listed is not None
+        open_ended: frozenset[str] = frozenset()
+        if not exact:
+            self.open_forms |= open_forms(known, here.observation)
+            open_ended = beyond_samples(known, legal_samples, self.open_forms)
+        for finding in self.coverage.observe(known, legal_samples, exact, open_ended):
             self.report.narrow_proposer += 1
             self.add(NARROW_PROPOSER, here, spelled.get(finding.action, finding.action),
                      Verdict(True), None, finding.why, SOURCE_DIVERSITY,
@@ -376,8 +405,11 @@ class ProbeRun:
                 return None
             return name[verdict.after]
 
-        own = set(samples)
-        known = [m for a in here.verdicts if a not in own and (m := move_of(a)) is not None]
+        own = set(samples) - here.independent
+        # A move the observation does not show to be legal (a Minesweeper cell that only the
+        # oracle knows holds no mine) is none a proposer can be asked for.
+        known = [m for a in here.verdicts if a not in own and (m := move_of(a)) is not None
+                 and decidability.verdict_decided(here.env, here.observation, a)]
         moves = [m for a in samples if (m := move_of(a)) is not None]
         return list(dict.fromkeys(known)), moves
 
@@ -406,11 +438,14 @@ class ProbeRun:
                  SOURCE_LISTED)
         lane.last_listed[here.player] = here.listed_set
         if full:
+            # The vocabulary's turn is blind to the samples: a move both produced is still
+            # known here from a source of its own (``unlisted_moves``), and asked once.
+            words = self.vocabulary.turn(self.plan.vocabulary_per_position, set(chosen))
+            here.independent.update(words)
             take(samples, SOURCE_DIVERSITY)
-            take(self.vocabulary.turn(self.plan.vocabulary_per_position, set(chosen)),
-                 SOURCE_VOCABULARY)
+            take(words, SOURCE_VOCABULARY)
             take(stress_mix(here.observation, proposal if isinstance(proposal, str) else None,
-                            self.rng, self.vocabulary.numbers), SOURCE_STRESS)
+                            self.stress_rng, self.vocabulary.numbers), SOURCE_STRESS)
         return chosen
 
     def probe(self, here: _Position, lane: _Lane, proposal: Any, samples: list[str],

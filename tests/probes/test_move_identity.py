@@ -96,8 +96,9 @@ def test_a_narrow_hanoi_proposer_is_still_caught(edit: str, unit: str) -> None:
 
 
 def test_a_surround_proposer_always_taking_the_first_safe_direction_is_caught() -> None:
-    """The corpus's surround:first_choice, within run A's budget: synonyms of a direction
-    ("[w]", "[up]", "[UP]") are one move, the four directions are not."""
+    """Within run A's budget: synonyms of a direction ("[w]", "[up]", "[UP]") are one move,
+    the four directions are not. (Not the corpus's surround:first_choice, which takes the first
+    spelling of the direction the library chose: tests/probes/test_spelling_only.py.)"""
     library = (HARNESSES / "surround.py").read_text()
     first = "(_safe_directions(obs) or list(_MOVES))[0]"
     source = library.replace("random.choice(_safe_directions(obs) or list(_MOVES))", first)
