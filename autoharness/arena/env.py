@@ -136,6 +136,10 @@ class GameEnv:
         self.hidden: list[tuple[str, str | None]] = []
         self.done = False
         self.engine_error: str | None = None
+        # The random state every trial at this position starts from (``is_legal``): where a
+        # move's outcome is random (Snake's apples, a LiarsDice call's new roll), two spellings
+        # of one move must not reach two states because a harness drew in between.
+        self._trial_random: tuple | None = None
         with contextlib.redirect_stdout(io.StringIO()):  # puzzle generators print their retries
             self._engine.reset(num_players=self.num_players, seed=seed)
         self._pull_observation()
@@ -210,6 +214,7 @@ class GameEnv:
                                      player, self._death_key)
         self.done = done or error is not None
         self.engine_error = error
+        self._trial_random = None
         if not self.done:
             self._pull_observation()
         return StepResult(player, reason is None and error is None, _reason(reason, error),
@@ -224,6 +229,9 @@ class GameEnv:
         if self.done:
             return Verdict(False, "the game is over")
         rng = random.getstate()
+        if getattr(self, "_trial_random", None) is None:
+            self._trial_random = rng
+        random.setstate(self._trial_random)
         player = self.current_player
         try:
             twin = self._copy_engine()
@@ -233,10 +241,13 @@ class GameEnv:
             legal = reason is None and error is None
             if not (outcome and legal):
                 return Verdict(legal, _reason(reason, error), error)
-            if not done and replies and _holds_move(raw, player):
-                after, loses = self._round_outcome(twin, player, replies)
-                if after is not None:
-                    return Verdict(True, after=after, loses=loses)
+            if replies and _holds_move(raw, player):
+                if done:  # the game ended with the move still held: it changed nothing
+                    raw.pending_actions[player] = None
+                else:
+                    after, loses = self._round_outcome(twin, player, replies)
+                    if after is not None:
+                        return Verdict(True, after=after, loses=loses)
             return Verdict(True, after=state_key(raw), loses=done and _not_best(raw, player))
         finally:
             random.setstate(rng)

@@ -90,7 +90,8 @@ def shown_number(action: str, observation: str, rng: random.Random,
     if not spots or not shown:
         return []
     spot = rng.choice(spots)
-    return [action[:spot.start()] + rng.choice(shown) + action[spot.end():]]
+    probe = action[:spot.start()] + rng.choice(shown) + action[spot.end():]
+    return [probe] if len(probe) <= DEFAULT_MAX_ACTION_LEN else []
 
 
 def stress_mix(observation: str, action: str | None, rng: random.Random,

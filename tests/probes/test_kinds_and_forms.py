@@ -142,3 +142,46 @@ def test_libraries_stay_unflagged_on_seeds_that_flagged_them(family: str, game: 
     play) until open forms were tested as forms only."""
     assert narrow_units(family, game, seeds=range(100, 110), steps=1000, positions=1000,
                         budget=30_000) == []
+
+
+def test_spellings_of_a_held_move_reach_one_state_whatever_was_drawn_in_between() -> None:
+    """Snake lays apples with the global random module, which an in-process harness draws
+    from between two oracle calls: every trial at a position starts from one random state."""
+    replies = ["[w]", "[a]", "[s]", "[d]"]
+    env = GameEnv("Snake-v0", seed=0)
+    for _ in range(2):  # player 0's move is held; player 1's finishes the round
+        random.seed(1)
+        first = env.is_legal("[w]", outcome=True, replies=replies)
+        random.seed(2)
+        assert env.is_legal("[up]", outcome=True, replies=replies).after == first.after
+        env.step("[d]")
+
+
+def test_a_move_still_held_when_the_game_ends_changes_nothing() -> None:
+    """At Snake's turn limit the game ends on player 0's held move: its spellings, and its
+    directions, are one (no) move, not four."""
+    replies = ["[w]", "[a]", "[s]", "[d]"]
+    source = (HARNESSES / "snake.py").read_text()
+    for seed in range(10):
+        env = GameEnv("Snake-v0", seed=seed)
+        with InProcessHarness(source, name="snake.py", seed=seed) as library:
+            while not env.done and not (env.current_player == 0
+                                        and env.raw_env.state.turn >= env.raw_env.state.max_turns
+                                        - 1):
+                env.step(library.propose(env.observation()))
+        if not env.done:
+            break
+    assert not env.done, "no game of 10 reached the turn limit"
+    afters = {env.is_legal(a, outcome=True, replies=replies).after
+              for a in ("[a]", "[left]", "[w]", "[up]")}
+    assert len(afters) == 1
+
+
+def test_a_shown_number_probe_is_no_longer_than_a_harness_may_propose() -> None:
+    from autoharness.harness.sandbox.common import DEFAULT_MAX_ACTION_LEN
+    from autoharness.probes.candidates import shown_number
+
+    rng = random.Random(0)
+    assert shown_number("[bet 5]", "[GAME] Pot: 120", rng) == ["[bet 120]"]
+    longest = "[" + "a" * (DEFAULT_MAX_ACTION_LEN - 4) + " 5]"
+    assert shown_number(longest, "[GAME] Pot: 1234567", rng) == []
