@@ -229,7 +229,7 @@ class GameEnv:
         if self.done:
             return Verdict(False, "the game is over")
         rng = random.getstate()
-        if getattr(self, "_trial_random", None) is None:
+        if self._trial_random is None:
             self._trial_random = rng
         random.setstate(self._trial_random)
         player = self.current_player
@@ -262,8 +262,9 @@ class GameEnv:
         is no part of the move: "[w]" and "[up]" lead to one state once the round is over.)"""
         after: str | None = None
         beaten, ends = False, True
+        thaw = _frozen(twin)  # frozen once, thawed for each answer
         for reply in replies:
-            trial = _duplicate(twin)
+            trial = thaw()
             raw = _innermost(trial)
             done = accepted = False
             while not done and raw.state.current_player_id != player:
@@ -305,14 +306,7 @@ class GameEnv:
         lighten = _lighter(type(self.raw_env)) if for_trial else None
         restore = lighten(self.raw_env) if lighten else None
         try:
-            if type(engine) not in _UNPICKLABLE:
-                try:
-                    frozen = pickle.dumps(engine, pickle.HIGHEST_PROTOCOL)
-                    return functools.partial(pickle.loads, frozen)
-                except Exception:  # lambdas, generators, locks: fall back to deepcopy
-                    _UNPICKLABLE.add(type(engine))
-            kept = copy.deepcopy(engine)
-            return functools.partial(copy.deepcopy, kept)
+            return _frozen(engine)
         finally:
             state.logs = logs
             if restore is not None:
@@ -414,11 +408,17 @@ def _holds_move(raw_env: Any, player: int) -> bool:
     return isinstance(pending, dict) and pending.get(player) is not None
 
 
-def _duplicate(engine: Any) -> Any:
-    try:
-        return pickle.loads(pickle.dumps(engine, pickle.HIGHEST_PROTOCOL))
-    except Exception:
-        return copy.deepcopy(engine)
+def _frozen(engine: Any) -> Callable[[], Any]:
+    """``engine`` as it is now, kept as pickled bytes where it pickles (half the price of a
+    copy); calling the result makes a copy from them."""
+    if type(engine) not in _UNPICKLABLE:
+        try:
+            frozen = pickle.dumps(engine, pickle.HIGHEST_PROTOCOL)
+            return functools.partial(pickle.loads, frozen)
+        except Exception:  # lambdas, generators, locks: fall back to deepcopy
+            _UNPICKLABLE.add(type(engine))
+    kept = copy.deepcopy(engine)
+    return functools.partial(copy.deepcopy, kept)
 
 
 def _not_best(raw_env: Any, player: int) -> bool:

@@ -128,7 +128,8 @@ class ProbeRun:
         verdict = position.verdicts.get(action)
         if verdict is None:
             if position.outcomes and position.replies is None:
-                position.replies = self.replies()
+                # the others' answers, where the engine holds a move until they have moved
+                position.replies = self.vocabulary.first_moves(8)
             verdict = position.env.is_legal(action, outcome=position.outcomes,
                                             replies=position.replies or ())
             self.report.oracle_checks += 1
@@ -157,16 +158,6 @@ class ProbeRun:
             return
         self._kept[kind] = self._kept.get(kind, 0) + 1
         report.contradictions.append(item)
-
-    def replies(self, count: int = 8) -> list[str]:
-        """Answers to try for the others where the engine holds a move until they have moved:
-        the first vocabulary words that are different moves."""
-        found: dict[str, str] = {}
-        for word in self.vocabulary.words:
-            found.setdefault(move_key(word), word)
-            if len(found) == count:
-                break
-        return list(found.values())
 
     # -- lanes --------------------------------------------------------------------------------
     def new_episode(self, lane: _Lane) -> None:

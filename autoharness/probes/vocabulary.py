@@ -22,7 +22,8 @@ _NUMBER = re.compile(r"\d+")
 class _Ring:
     """Items in the order they came, handed out in turn."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "") -> None:
+        self.name = name
         self.items: list = []
         self.next = 0
 
@@ -50,7 +51,7 @@ class Vocabulary:
             self.words.append(action)
             key = move_text(action)
             if key not in self._move:
-                self._move[key] = _Ring()
+                self._move[key] = _Ring(key)
                 form = move_form(key)
                 if form not in self._form:
                     self._form[form] = _Ring()
@@ -61,6 +62,10 @@ class Vocabulary:
             for number in map(int, _NUMBER.findall(action)):
                 if number < 100 and number not in self.numbers:
                     self.numbers.append(number)
+
+    def first_moves(self, count: int) -> list[str]:
+        """The first spelling of each of the first ``count`` moves the engine accepted."""
+        return [move.items[0] for move in self._moves.items[:count]]
 
     def turn(self, count: int, skip: set[str]) -> list[str]:
         """The next ``count`` words in turn (not in ``skip``, one a move), a form at a time,
@@ -75,9 +80,8 @@ class Vocabulary:
             spellings = self._forms.take().take() if tries % 2 == 0 else self._moves.take()
             tries += 1
             word = spellings.take()
-            key = move_text(word)
-            if key not in taken and word not in skip:
-                taken.add(key)
+            if spellings.name not in taken and word not in skip:
+                taken.add(spellings.name)
                 picked.append(word)
         self.spent += len(picked)
         return picked
